@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { EXECUTION_SQL, MARKETING_SQL, MID_SQL } from './schema.js';
+
+// int8 and numeric as JS numbers: ids and counts here stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+export function createPool(url: string, max = 8): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  // A dropped connection (database restarted, link cut) must not crash the module: the next
+  // query gets a fresh connection or a clear error.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('begin');
+    const r = await fn(c);
+    await c.query('commit');
+    return r;
+  } catch (e) {
+    await c.query('rollback').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+export type Site = 'marketing' | 'mid';
+
+/** Create the site's tables if needed. Every module of a site may call it; a lock serialises them. */
+export async function ensureSchema(pool: pg.Pool, site: Site): Promise<void> {
+  await withTransaction(pool, async (c) => {
+    await c.query('select pg_advisory_xact_lock(7777001)');
+    await c.query(EXECUTION_SQL);
+    await c.query(site === 'marketing' ? MARKETING_SQL : MID_SQL);
+  });
+}
+
+/** Wait until the database answers, for modules started before their database is ready. */
+export async function waitForDatabase(pool: pg.Pool, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await pool.query('select 1');
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw new Error(`database not reachable after ${timeoutMs}ms: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/**
+ * A position in a table's change stream: (transaction id, row id). Rows are read in that order,
+ * only from transactions older than every transaction still running, so a row committed late by
+ * a slow transaction can never fall behind a position already handed out.
+ */
+export interface ChangeCursor {
+  xid: string;
+  id: number;
+}
+export const START: ChangeCursor = { xid: '0', id: 0 };
+
+export function encodeCursor(c: ChangeCursor): string {
+  return `${c.xid}:${c.id}`;
+}
+export function decodeCursor(s: string | undefined | null): ChangeCursor {
+  if (!s) return START;
+  const m = /^(\d+):(\d+)$/.exec(s);
+  if (!m) throw new Error(`invalid change cursor "${s}": expected "<xid>:<id>"`);
+  return { xid: m[1], id: Number(m[2]) };
+}
+
+/** SQL fragment for "changed after $1/$2 and safe to read"; the caller orders by mod_xid, id. */
+export const CHANGED_SINCE = `(mod_xid, id) > ($1::xid8, $2::bigint) and mod_xid < pg_snapshot_xmin(pg_current_snapshot())`;
