@@ -72,6 +72,9 @@ export const Web = z.object({
   /** "template": only the fields the template references leave the instance (the product's rule).
    *  "all": every recipient column does; a deliberate misconfiguration that checks must catch. */
   partFields: z.enum(['template', 'all']).default('template'),
+  /** Deliberate misconfiguration: in mid-sourcing mode, also queue messages for a local MTA
+   *  (the product's "MTA enabled on the marketing instance"). Checks must catch it. */
+  localMta: z.boolean().default(false),
   quarantine: Quarantine.prefault({}),
 });
 export type Web = z.output<typeof Web>;
@@ -88,7 +91,11 @@ export const Mid = z.object({
 });
 export type Mid = z.output<typeof Mid>;
 
+const site = z.enum(['marketing', 'mid']).default('mid');
+
 export const Mta = z.object({
+  /** The site whose database holds the broadlog queue this MTA sends. */
+  site,
   db: Db,
   /** The MTA refuses to start without a stat server (documented). */
   statServer: hostPort,
@@ -109,10 +116,13 @@ export const Mta = z.object({
   /** A claimed message not finished within the lease is given to another MTA. */
   claimLease: duration.default('2m'),
   smtpTimeout: duration.default('30s'),
+  quarantine: Quarantine.prefault({}),
 });
 export type Mta = z.output<typeof Mta>;
 
 export const InMail = z.object({
+  /** The site whose database holds the broadlog rows the bounces are about (usually the mid). */
+  site,
   host: z.string().default('127.0.0.1'),
   port: port.default(25),
   db: Db,
@@ -123,6 +133,7 @@ export const InMail = z.object({
 export type InMail = z.output<typeof InMail>;
 
 export const Redirection = z.object({
+  site,
   host: z.string().default('127.0.0.1'),
   port: port.default(80),
   db: Db,
@@ -139,6 +150,8 @@ export const Stat = z.object({
   mxRules: z.array(MxRule).min(1).default(defaultMxRules),
   /** The hourly quota is spread over this many periods (documented: 12 of five minutes). */
   periodsPerHour: z.number().int().positive().default(12),
+  /** Keeps the current period's counts across restarts (see stat-server/README.md). */
+  stateFile: z.string().optional(),
 });
 export type Stat = z.output<typeof Stat>;
 

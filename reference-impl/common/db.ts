@@ -77,5 +77,8 @@ export function decodeCursor(s: string | undefined | null): ChangeCursor {
   return { xid: m[1], id: Number(m[2]) };
 }
 
-/** SQL fragment for "changed after $1/$2 and safe to read"; the caller orders by mod_xid, id. */
-export const CHANGED_SINCE = `(mod_xid, id) > ($1::xid8, $2::bigint) and mod_xid < pg_snapshot_xmin(pg_current_snapshot())`;
+/** SQL condition "changed after the cursor in $1/$2 and safe to read"; callers order by mod_xid, id. */
+export function changedSince(alias = ''): string {
+  const p = alias ? `${alias}.` : '';
+  return `(${p}mod_xid, ${p}id) > ($1::xid8, $2::bigint) and ${p}mod_xid < pg_snapshot_xmin(pg_current_snapshot())`;
+}

@@ -1,0 +1,240 @@
+// What the fault proxy costs with no toxic: throughput and round-trip latency of one loopback link
+// through the proxy against the same link direct, in the same run. Printed, not asserted
+// (targets: under 10% throughput loss, under 1 ms added p99).
+//   node dist/bench/fault-proxy.js
+// The proxy runs as its own program (dist/harness/faults/main.js), as it does in a run: in this
+// process it would share one event loop with the bench's client and server and halve both.
+// A plain `a.pipe(b)` relay in its own process is measured too: on a small machine the second
+// hop itself costs throughput, and the fault proxy should cost nothing beyond it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { FaultClient } from '../harness/faults/client.js';
+
+export interface LinkMeasure {
+  /** Bulk transfer, client to server, MB/s (1 MB = 10^6 bytes). */
+  throughputMBps: number;
+  /** Round trips of a small message, ms. */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface FaultProxyBench {
+  direct: LinkMeasure;
+  /** Through a plain Node pipe() relay in its own process: the floor for any Node proxy. */
+  pipe: LinkMeasure;
+  proxied: LinkMeasure;
+  /** proxied / direct throughput (1 = no loss). */
+  throughputRatio: number;
+  /** proxied / plain-pipe throughput. */
+  throughputVsPipe: number;
+  /** proxied p99 - direct p99, ms. */
+  addedP99Ms: number;
+}
+
+export interface BenchOptions {
+  /** Bytes sent per throughput run; default 256 MB. */
+  bulkBytes?: number;
+  /** Round trips per latency run; default 5000. */
+  roundTrips?: number;
+  /** Runs of each, alternating direct and proxied; the best throughput and median p99 count. */
+  runs?: number;
+  log?: (line: string) => void;
+}
+
+export async function benchFaultProxy(opts: BenchOptions = {}): Promise<FaultProxyBench> {
+  const { bulkBytes = 256e6, roundTrips = 5000, runs = 3, log = console.log } = opts;
+  const servers: Server[] = [];
+  const faultProxy = await startProgram();
+  const children: { stop(): Promise<void> }[] = [faultProxy];
+  try {
+    const sink = await listen(servers, sinkConnection);
+    const echo = await listen(servers, (s) => s.pipe(s));
+    const client = new FaultClient(faultProxy.url);
+    const sinkProxy = await client.createProxy({ name: 'bench-sink', upstream: `127.0.0.1:${sink}` });
+    const echoProxy = await client.createProxy({ name: 'bench-echo', upstream: `127.0.0.1:${echo}` });
+    const portOf = (listen: string) => Number(listen.split(':').pop());
+    const pipes = await startPipes(sink, echo);
+    children.push(pipes);
+
+    const measures = { direct: [] as LinkMeasure[], pipe: [] as LinkMeasure[], proxied: [] as LinkMeasure[] };
+    for (let run = 0; run < runs; run++) {
+      for (const [kind, sinkPort, echoPort] of [
+        ['direct', sink, echo],
+        ['pipe', pipes.ports[0], pipes.ports[1]],
+        ['proxied', portOf(sinkProxy.listen), portOf(echoProxy.listen)],
+      ] as const) {
+        const throughputMBps = await bulk(sinkPort, bulkBytes);
+        const { p50Ms, p99Ms } = await pingPong(echoPort, roundTrips);
+        measures[kind].push({ throughputMBps, p50Ms, p99Ms });
+      }
+    }
+    const direct = summarise(measures.direct);
+    const pipe = summarise(measures.pipe);
+    const proxied = summarise(measures.proxied);
+    const result = {
+      direct,
+      pipe,
+      proxied,
+      throughputRatio: proxied.throughputMBps / direct.throughputMBps,
+      throughputVsPipe: proxied.throughputMBps / pipe.throughputMBps,
+      addedP99Ms: proxied.p99Ms - direct.p99Ms,
+    };
+    const row = (name: string, m: LinkMeasure) =>
+      `${name.padEnd(8)} ${m.throughputMBps.toFixed(0).padStart(6)} MB/s   p50 ${m.p50Ms.toFixed(3)} ms   p99 ${m.p99Ms.toFixed(3)} ms`;
+    log(row('direct', direct));
+    log(row('pipe', pipe));
+    log(row('proxied', proxied));
+    log(
+      `proxied/direct throughput ${result.throughputRatio.toFixed(3)}   proxied/pipe ${result.throughputVsPipe.toFixed(3)}   added p99 ${result.addedP99Ms.toFixed(3)} ms`,
+    );
+    return result;
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
+}
+
+/** A child process that prints one line once ready, stopped with SIGTERM. */
+async function startChild(args: string[]): Promise<{ line: string; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return {
+    line,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The fault proxy program on a free port. */
+async function startProgram(): Promise<{ url: string; stop(): Promise<void> }> {
+  const main = fileURLToPath(new URL('../harness/faults/main.js', import.meta.url));
+  const child = await startChild([main, '--port', '0']);
+  const { host, port } = (JSON.parse(child.line) as { listening: { host: string; port: number } }).listening;
+  return { url: `http://${host}:${port}`, stop: child.stop };
+}
+
+// Plain relays, one per upstream port given; prints the listening ports as a JSON array.
+const PIPE_RELAY = `
+const net = require('node:net');
+const upstreams = process.argv.slice(1).map(Number);
+Promise.all(upstreams.map((up) => new Promise((resolve) => {
+  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (c) => {
+    const u = net.connect({ port: up, host: '127.0.0.1', noDelay: true, allowHalfOpen: true });
+    c.pipe(u); u.pipe(c);
+    c.on('error', () => u.destroy()); u.on('error', () => c.destroy());
+  });
+  server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+}))).then((ports) => console.log(JSON.stringify(ports)));
+`;
+
+async function startPipes(...upstreams: number[]): Promise<{ ports: number[]; stop(): Promise<void> }> {
+  const child = await startChild(['-e', PIPE_RELAY, ...upstreams.map(String)]);
+  return { ports: JSON.parse(child.line) as number[], stop: child.stop };
+}
+
+/** Counts what it receives and answers with the count when the client is done. */
+function sinkConnection(socket: Socket): void {
+  let bytes = 0;
+  socket.on('data', (d: Buffer) => (bytes += d.length));
+  socket.on('end', () => socket.end(String(bytes)));
+}
+
+async function listen(servers: Server[], onConnection: (s: Socket) => void): Promise<number> {
+  const server = createServer({ noDelay: true }, (s) => {
+    s.on('error', () => {});
+    onConnection(s);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+function connected(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+async function bulk(port: number, total: number): Promise<number> {
+  const socket = await connected(port);
+  const block = Buffer.alloc(64 * 1024, 1);
+  const start = performance.now();
+  const answer = new Promise<string>((resolve, reject) => {
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  let sent = 0;
+  while (sent < total) {
+    const ok = socket.write(block);
+    sent += block.length;
+    if (!ok) await new Promise((resolve) => socket.once('drain', resolve));
+  }
+  socket.end();
+  const received = Number(await answer);
+  socket.destroy();
+  if (received !== sent) throw new Error(`sink got ${received} bytes of ${sent}`);
+  return sent / 1e6 / ((performance.now() - start) / 1000);
+}
+
+async function pingPong(port: number, count: number): Promise<{ p50Ms: number; p99Ms: number }> {
+  const socket = await connected(port);
+  const message = Buffer.alloc(64, 2);
+  const times: number[] = [];
+  let pending: (() => void) | undefined;
+  let got = 0;
+  socket.on('data', (d: Buffer) => {
+    got += d.length;
+    if (got >= message.length) {
+      got -= message.length;
+      pending?.();
+    }
+  });
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      pending = resolve;
+      socket.write(message);
+    });
+    times.push(performance.now() - start);
+  }
+  socket.destroy();
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return { p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+function summarise(measures: LinkMeasure[]): LinkMeasure {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    throughputMBps: Math.max(...measures.map((m) => m.throughputMBps)),
+    p50Ms: median(measures.map((m) => m.p50Ms)),
+    p99Ms: median(measures.map((m) => m.p99Ms)),
+  };
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
+  benchFaultProxy().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

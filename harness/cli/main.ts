@@ -1,0 +1,91 @@
+// The midsim command line. Exit codes: 0 pass, 1 a check or threshold failed, 2 bad usage or bad
+// scenario/config (the message names the field), 3 infrastructure error (port, Docker, database).
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../../reference-impl/common/errors.js';
+import { VERSION } from '../paths.js';
+import { InfrastructureError } from '../runtime/types.js';
+import { classifyCommand } from './classify.js';
+import { listCommand } from './list.js';
+import { runCommand } from './run.js';
+import { toxiproxyCommand } from './toxiproxy.js';
+
+export const EXIT = { pass: 0, fail: 1, usage: 2, infrastructure: 3 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('midsim')
+    .description('Simulation and conformance harness for the Adobe Campaign Classic mid-sourcing deployment')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  program
+    .command('run')
+    .description('deliver a campaign through a topology of the reference modules and check what happened')
+    .option('-s, --scenario <name|file>', 'scenario name (see `midsim list`) or a .js/.json file', 'default')
+    .addOption(new Option('-m, --mode <mode>', 'deployment mode').choices(['mid-sourcing', 'on-premise']))
+    .option('-n, --recipients <n>', 'number of recipients', intArg('--recipients'))
+    .option('--seed <n>', 'seed of the workload', intArg('--seed'))
+    .option('--time-scale <x>', 'play schedules x times faster than documented', numArg('--time-scale'))
+    .option('-o, --out <dir>', "write the run's files into this directory (default reports/<run-id>/)")
+    .addOption(new Option('--runtime <runtime>', 'where nodes run').choices(['process']).default('process'))
+    .action(async (opts) => {
+      process.exitCode = await runCommand(opts, process.argv.slice(2));
+    });
+  program
+    .command('classify')
+    .description('qualify bounce mails the way the bounce handler does: one JSON line per file')
+    .argument('<file...>', 'mail files (.eml)')
+    .action(async (files: string[]) => {
+      process.exitCode = await classifyCommand(files);
+    });
+  program
+    .command('toxiproxy')
+    .description("run midsim's fault proxy on its own, a drop-in for toxiproxy-server")
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'API port', intArg('--port'), 8474)
+    .action(async (opts) => {
+      await toxiproxyCommand(opts);
+    });
+  program
+    .command('list')
+    .description('list scenarios and deployment modes')
+    .action(() => {
+      listCommand();
+    });
+  return program;
+}
+
+function intArg(flag: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new ConfigError(`${flag} must be a whole number, got "${v}"`);
+    return Number(v);
+  };
+}
+function numArg(flag: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${flag} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
+      return EXIT.usage;
+    }
+    if (e instanceof ConfigError) {
+      console.error(`midsim: ${e.message}`);
+      return EXIT.usage;
+    }
+    if (e instanceof InfrastructureError) {
+      console.error(`midsim: infrastructure error: ${e.message}`);
+      return EXIT.infrastructure;
+    }
+    console.error(`midsim: ${(e as Error).stack ?? e}`);
+    return EXIT.infrastructure;
+  }
+}

@@ -1,0 +1,38 @@
+import { relative } from 'node:path';
+import { loadScenario } from '../run/scenarios.js';
+import { Progress } from '../run/progress.js';
+import { runScenario } from '../run/run.js';
+
+interface RunFlags {
+  scenario: string;
+  mode?: 'mid-sourcing' | 'on-premise';
+  recipients?: number;
+  seed?: number;
+  timeScale?: number;
+  out?: string;
+  runtime: 'process';
+}
+
+export async function runCommand(f: RunFlags, argv: string[]): Promise<number> {
+  const scenario = await loadScenario(f.scenario, {
+    mode: f.mode,
+    seed: f.seed,
+    timeScale: f.timeScale,
+    workload: f.recipients === undefined ? undefined : { recipients: f.recipients },
+  });
+  // The exact command that re-runs this run (the seed made explicit).
+  const command = ['npx midsim', ...argv.filter((a, i, all) => a !== '--seed' && all[i - 1] !== '--seed'), '--seed', String(scenario.seed)].join(' ');
+  const progress = new Progress();
+  const result = await runScenario({ scenario, out: f.out, command, progress });
+  const dir = relative(process.cwd(), (result as { runDir?: string }).runDir ?? '') || '.';
+  const m = result.metrics;
+  const lines = [
+    `${result.verdict.toUpperCase()}: ${result.checks.filter((c) => c.status === 'pass').length}/${result.checks.length} checks passed${result.quiesce.ok ? '' : ` (did not settle: ${result.quiesce.detail})`}`,
+    ...result.checks.map((c) => `  ${c.status === 'pass' ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`),
+    `  delivered ${m.delivered}, failed ${m.failed.hard} hard / ${m.failed.soft} soft, lost ${m.lost}, duplicates ${m.duplicates}`,
+    `  throughput ${m.throughput.messagesPerSecond?.toFixed(1) ?? '-'} msg/s, sync delay p50 ${m.syncDelayMs.p50 ?? '-'} ms, p95 ${m.syncDelayMs.p95 ?? '-'} ms`,
+    `report: ${dir}/report.html`,
+  ];
+  console.log(lines.join('\n'));
+  return result.verdict === 'pass' ? 0 : 1;
+}

@@ -1,0 +1,30 @@
+// latency: delay all data by `latency` ± `jitter` milliseconds (Toxiproxy toxics/latency.go).
+import { DelayLineStage } from './delay-line.js';
+import type { Chunk, Outlet, ToxicDefinition } from './toxic.js';
+
+type LatencyAttributes = { latency: number; jitter: number };
+
+class LatencyStage extends DelayLineStage {
+  constructor(
+    private readonly attributes: LatencyAttributes,
+    out: Outlet,
+  ) {
+    super(out);
+  }
+
+  write(chunk: Chunk): void {
+    const { latency, jitter } = this.attributes;
+    // Same draw as Toxiproxy: latency + [-jitter, jitter), counted from when the chunk entered the
+    // proxy, so that a fast sender is delayed, not throttled.
+    const delay = jitter > 0 ? latency + Math.floor(Math.random() * 2 * jitter) - jitter : latency;
+    const due = chunk.at + delay;
+    // The chunk leaves stamped with its due time, so that chained latency toxics add up.
+    this.line.schedule({ data: chunk.data, at: due }, due);
+  }
+}
+
+export const latency: ToxicDefinition<LatencyAttributes> = {
+  type: 'latency',
+  defaults: { latency: 0, jitter: 0 },
+  stage: (attributes, out) => new LatencyStage(attributes, out),
+};

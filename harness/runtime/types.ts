@@ -1,0 +1,56 @@
+// The runtime interface: both the process and the docker runtime start a topology and hand back
+// the same handle, so scenarios and checks cannot tell them apart.
+import type { Address, Topology } from '../topology/types.js';
+
+export interface LinkEndpoint {
+  /** Name of the fault proxy that carries the link (Toxiproxy API). */
+  proxy: string;
+  /** The near end: where the `from` node connects. */
+  listen: Address;
+  /** The far end: the `to` node's port. */
+  upstream: Address;
+}
+
+export interface PortRecord {
+  node: string;
+  role: string;
+  documented: number;
+  actual: number;
+}
+
+export interface RunningTopology {
+  runtime: 'process' | 'docker';
+  topology: Topology;
+  runDir: string;
+  /** Where the harness itself reaches a node's port (direct, not through a link). */
+  endpoint(node: string, role: string): Address;
+  /** postgres:// URL the harness uses to read a site's database (direct). */
+  databaseUrl(node: string, database: string): string;
+  links: Record<string, LinkEndpoint>;
+  /** The fault proxy's Toxiproxy API base URL. */
+  toxiproxyUrl: string;
+  ports: PortRecord[];
+  /** Node faults: crash (SIGKILL), stop, pause (SIGSTOP), resume (SIGCONT), restart. */
+  signal(node: string, signal: 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'): Promise<void>;
+  restart(node: string): Promise<void>;
+  /** Process ids per node, for resource sampling (process runtime). */
+  pids(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  runDir: string;
+  /** Progress lines ("starting mid-relay..."). */
+  say?: (line: string) => void;
+  /** Use this Toxiproxy (or compatible) server instead of starting midsim's own. */
+  toxiproxyUrl?: string;
+}
+
+export interface Runtime {
+  start(topology: Topology, opts: RuntimeOptions): Promise<RunningTopology>;
+}
+
+/** The runtime could not bring the topology up: exit code 3. */
+export class InfrastructureError extends Error {
+  override name = 'InfrastructureError';
+}

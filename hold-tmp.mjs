@@ -1,0 +1,14 @@
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
+const child = spawn(process.execPath, ['dist/harness/workload/internet/main.js', '--config', '/tmp/inet.json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const line = await new Promise((r) => createInterface({ input: child.stdout }).once('line', r));
+const ready = JSON.parse(line);
+const s = connect(ready.domains['a.example'].port, '127.0.0.1');
+s.on('data', (d) => console.log('got', String(d).trim(), Date.now() - t0));
+s.on('end', () => console.log('end at', Date.now() - t0));
+s.on('error', () => {});
+await new Promise((r) => setTimeout(r, 300));
+const t0 = Date.now();
+child.kill('SIGTERM');
+child.on('exit', (code) => { console.log('exit', code, Date.now() - t0); setTimeout(() => { s.destroy(); }, 3000); });
