@@ -41,8 +41,8 @@ export const Scenario = z.strictObject({
   workload: z
     .strictObject({
       recipients: z.number().int().min(1).max(10_000_000).default(1000),
-      domains: WorkloadDomains.default(DEFAULT_DOMAINS as never),
-      recipientBehaviour: RecipientBehaviour.default({ openRate: 0.2, clickRate: 0.05, delay: '2s' } as never),
+      domains: WorkloadDomains.prefault(DEFAULT_DOMAINS),
+      recipientBehaviour: RecipientBehaviour.prefault({ openRate: 0.2, clickRate: 0.05, delay: '2s' }),
       template: z.strictObject({ from: z.string(), subject: z.string(), html: z.string(), text: z.string().optional() }).default(DEFAULT_TEMPLATE),
     })
     .prefault({}),

@@ -174,6 +174,8 @@ describe('fault proxy API (Toxiproxy-compatible)', () => {
       { name: 'b', listen: '127.0.0.1:0', upstream: echo.address, enabled: false },
     ]);
     expect(Object.keys(first)).toEqual(['a', 'b']);
+    await call('POST', '/proxies', { name: '0-first', listen: '127.0.0.1:0', upstream: echo.address });
+    expect(Object.keys((await call('GET', '/proxies')).json as object)).toEqual(['0-first', 'a', 'b']);
     expect(first.a.enabled).toBe(true);
     expect(first.b.enabled).toBe(false);
     await call('POST', '/proxies/a/toxics', { type: 'timeout' });

@@ -66,6 +66,12 @@ export class FaultClient {
     await this.toxiproxy.getApi().delete(`${this.proxyUrl(proxyName)}/toxics/${encodeURIComponent(toxicName)}`);
   }
 
+  /** Point a proxy at another upstream ("host:port"); open connections keep their old one. */
+  async setUpstream(proxyName: string, upstream: string): Promise<LinkProxy> {
+    const proxy = await this.toxiproxy.get(encodeURIComponent(proxyName));
+    return info(await proxy.update({ enabled: proxy.enabled, listen: proxy.listen, upstream }));
+  }
+
   /** Take the link down (connections dropped, new ones refused) or bring it back. */
   async setEnabled(proxyName: string, enabled: boolean): Promise<LinkProxy> {
     const proxy = await this.toxiproxy.get(encodeURIComponent(proxyName));

@@ -35,9 +35,11 @@ interface Attachment {
   slot: Slot | undefined;
 }
 
-/** One running stage in the chain. A new slot per stage, so a replaced stage can no longer push. */
+/** One running stage in the chain: a new slot per stage instance. */
 interface Slot {
   stage: ToxicStage;
+  /** Set when an update replaced this stage: what it still hands on goes into the new one. */
+  replacedBy?: Slot;
 }
 
 export class Link {
@@ -68,22 +70,31 @@ export class Link {
     if (spec.direction !== this.direction || this.disposed) return;
     const attachment: Attachment = { spec, state: spec.definition.newState?.(), slot: undefined };
     this.attachments.push(attachment);
-    this.startStage(attachment);
+    this.setSlot(attachment, this.drawSlot(attachment));
   }
 
   update(spec: ToxicSpec): void {
     const attachment = this.attachments.find((a) => a.spec.name === spec.name);
     if (!attachment) return;
-    // Interrupt while still in the chain, so that what it holds flows on to the next toxic.
-    attachment.slot?.stage.interrupt('update');
-    if (this.disposed) return;
     attachment.spec = spec;
-    this.startStage(attachment);
+    const old = attachment.slot;
+    const replacement = this.drawSlot(attachment);
+    if (old && replacement) {
+      // As Toxiproxy's restarted toxic reads its queue, the new stage takes what the old one held.
+      old.replacedBy = replacement;
+      this.setSlot(attachment, replacement);
+      old.stage.interrupt('update');
+    } else {
+      // Interrupt while still in the chain, so that what it holds flows on to the next toxic.
+      old?.stage.interrupt('update');
+      if (!this.disposed) this.setSlot(attachment, replacement);
+    }
   }
 
   detach(name: string, reason: InterruptReason): void {
     const attachment = this.attachments.find((a) => a.spec.name === name);
     if (!attachment) return;
+    // Interrupt while still in the chain, so that what it holds flows on to the next toxic.
     attachment.slot?.stage.interrupt(reason);
     if (this.disposed) return;
     this.attachments.splice(this.attachments.indexOf(attachment), 1);
@@ -97,15 +108,17 @@ export class Link {
     this.chain = [];
   }
 
-  // Like Toxiproxy, the toxicity is drawn each time the toxic (re)starts on a connection.
-  private startStage(attachment: Attachment): void {
+  /** A running stage for the toxic, or none: like Toxiproxy, the toxicity is drawn at each (re)start. */
+  private drawSlot(attachment: Attachment): Slot | undefined {
     const { spec } = attachment;
-    attachment.slot = undefined;
-    if (Math.random() < spec.toxicity) {
-      const slot = {} as Slot;
-      slot.stage = spec.definition.stage(spec.attributes, this.outletFor(slot), attachment.state);
-      attachment.slot = slot;
-    }
+    if (Math.random() >= spec.toxicity) return undefined;
+    const slot = {} as Slot;
+    slot.stage = spec.definition.stage(spec.attributes, this.outletFor(slot), attachment.state);
+    return slot;
+  }
+
+  private setSlot(attachment: Attachment, slot: Slot | undefined): void {
+    attachment.slot = slot;
     this.rebuildChain();
   }
 
@@ -143,8 +156,12 @@ export class Link {
 
   private forward(from: Slot, chunk: Chunk): void {
     if (this.disposed) return;
+    if (from.replacedBy) {
+      from.replacedBy.stage.write(chunk);
+      return;
+    }
     const index = this.chain.indexOf(from);
-    if (index < 0) return; // a stage already replaced or removed
+    if (index < 0) return; // a removed stage
     const next = this.chain[index + 1];
     if (next) next.stage.write(chunk);
     else this.deliver(chunk.data);
@@ -153,6 +170,10 @@ export class Link {
 
   private forwardEnd(from: Slot): void {
     if (this.disposed) return;
+    if (from.replacedBy) {
+      from.replacedBy.stage.end();
+      return;
+    }
     const index = this.chain.indexOf(from);
     if (index < 0) return;
     const next = this.chain[index + 1];

@@ -34,8 +34,9 @@ export class ProxyCollection {
 
   constructor(private readonly captureDir?: string) {}
 
+  /** By name, the order of Toxiproxy's JSON (Go sorts map keys). */
   list(): Proxy[] {
-    return [...this.proxies.values()];
+    return [...this.proxies.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   get(name: string): Proxy {

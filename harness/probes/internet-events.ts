@@ -28,6 +28,11 @@ export class InternetEvents {
           const r = await fetch(`http://${this.control.host}:${this.control.port}/events?after=${this.after}&limit=5000`, { signal: AbortSignal.timeout(5000) });
           if (!r.ok) throw new Error(`HTTP ${r.status}`);
           const body = (await r.json()) as { events: Record<string, unknown>[]; last: number; dropped: number };
+          // A restarted Internet node counts from 1 again: start over from its beginning.
+          if (body.last < this.after) {
+            this.after = 0;
+            continue;
+          }
           for (const e of body.events) {
             const { seq, ...rest } = e;
             this.history.append({ ...(rest as { type: string; ts: number }), source: 'internet' });

@@ -20,6 +20,7 @@ import type { Scenario } from '../scenario.js';
 import { MODES } from '../topology/modes.js';
 import type { TopologyOptions } from '../topology/options.js';
 import { capturePath } from '../faults/capture.js';
+import { FaultClient } from '../faults/client.js';
 import { scanForCanaries } from './capture-scan.js';
 import { importRecipients } from './population.js';
 import { Progress } from './progress.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   command: string;
   toxiproxyUrl?: string;
   progress?: Progress;
+  /** For tests that seed a fault (a lost row, a duplicate copy) once the run has settled. */
+  beforeSnapshot?: (running: RunningTopology) => Promise<void>;
 }
 
 function runId(s: Scenario): string {
@@ -57,7 +60,7 @@ function topologyOptions(s: Scenario): TopologyOptions {
   };
 }
 
-export async function runScenario(o: RunOptions): Promise<RunResult> {
+export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: string }> {
   const s = o.scenario;
   const progress = o.progress ?? new Progress(false);
   const id = runId(s);
@@ -117,21 +120,23 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       recipients: s.workload.recipients,
     });
     history.append({ type: 'run.quiesced', ok: quiesce.ok, waitedMs: quiesce.waitedMs, detail: quiesce.detail });
+    await o.beforeSnapshot?.(running);
     await internet.stop();
     internet = null;
     progress.say('reading the final state of both sites');
     await snapshotToHistory(history, marketing, execution, facts.executionSite);
     history.append({ type: 'links.final', links: await linkStats(running) });
-    if (facts.clientUplink) {
-      const scan = await scanForCanaries(capturePath(join(runDir, 'capture'), facts.clientUplink, 'upstream'));
-      history.append({ type: 'link.scan', link: facts.clientUplink, ...scan });
-    }
   } finally {
     await internet?.stop().catch(() => {});
     if (execution && execution !== marketing) await execution.close().catch(() => {});
     await marketing?.close().catch(() => {});
     progress.say('stopping the topology');
     await running?.stop();
+    // Captures are complete once the fault proxy has stopped.
+    if (running && facts.clientUplink) {
+      const scan = await scanForCanaries(capturePath(join(runDir, 'capture'), facts.clientUplink, 'upstream'));
+      history.append({ type: 'link.scan', link: facts.clientUplink, ...scan });
+    }
     history.append({ type: 'run.end' });
     await history.close();
   }
@@ -177,18 +182,12 @@ async function post(url: string, body: unknown): Promise<Record<string, unknown>
   return JSON.parse(text);
 }
 
-/** Bytes per link and direction, from the fault proxy's counters (null-safe for a real Toxiproxy). */
+/** Bytes per link and direction, from the fault proxy's counters (none from a real Toxiproxy). */
 async function linkStats(running: RunningTopology): Promise<Record<string, { bytesUp: number; bytesDown: number; connections?: number }>> {
-  try {
-    const r = await fetch(`${running.toxiproxyUrl}/stats`, { signal: AbortSignal.timeout(5000) });
-    if (!r.ok) return {};
-    const stats = (await r.json()) as Record<string, { upstream?: { bytes: number }; downstream?: { bytes: number }; connections?: { total: number } }>;
-    return Object.fromEntries(
-      Object.entries(stats).map(([name, s]) => [name, { bytesUp: s.upstream?.bytes ?? 0, bytesDown: s.downstream?.bytes ?? 0, connections: s.connections?.total }]),
-    );
-  } catch {
-    return {};
-  }
+  const stats = await new FaultClient(running.toxiproxyUrl).stats().catch(() => null);
+  return Object.fromEntries(
+    Object.entries(stats ?? {}).map(([name, s]) => [name, { bytesUp: s.upstream.bytes, bytesDown: s.downstream.bytes, connections: s.connections.total }]),
+  );
 }
 
 function narrate(s: Scenario, m: Awaited<ReturnType<typeof computeMetrics>>, checks: { status: string; id: string }[], q: { ok: boolean; detail: string }): string {

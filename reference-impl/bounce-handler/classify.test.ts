@@ -210,8 +210,10 @@ describe('classifyBounce: complaints and auto-replies', () => {
       notificationType: 'Bounce',
       bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'x@example.org', action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] },
     });
-    const r = await classifyBounce(mail(['From: no-reply@sns.amazonaws.com', 'To: ops@mid.test', 'Subject: AWS Notification Message', '', body]));
-    expect(r.recipients).toMatchObject([{ recipient: 'x@example.org', reasonCode: 1 }]);
+    for (const text of [body, JSON.stringify({ Type: 'Notification', Message: body })]) {
+      const r = await classifyBounce(mail(['From: no-reply@sns.amazonaws.com', 'To: ops@mid.test', 'Subject: AWS Notification Message', '', text]));
+      expect(r).toMatchObject({ kind: 'dsn', recipients: [{ recipient: 'x@example.org', reasonCode: 1 }] });
+    }
   });
 });
 
@@ -221,6 +223,16 @@ describe('classifyBounce: not bounces', () => {
       mail(['From: Sam <sam@example.org>', 'To: news@marketing.test', 'Subject: Re: Our offers', '', 'Hello, my parcel could not be delivered, can you help?']),
     );
     expect(r).toEqual({ bounce: false, kind: 'none', recipients: [], messageRefs: [] });
+  });
+
+  it('says no to notifications, newsletters and people writing about deliveries', async () => {
+    const samples = [
+      ['From: GitHub <notifications@github.com>', 'To: dev@mid.test', 'Subject: [repo] Build failed', 'Auto-Submitted: auto-generated', 'Precedence: bulk', '', 'The build failed: permanent error in step 3.'],
+      ['From: Shop <no-reply@shop.example>', 'To: pat@mid.test', 'Subject: Your order', '', 'Your parcel could not be delivered today; we will try again tomorrow.'],
+      ['From: Pat <pat@example.org>', 'To: news@marketing.test', 'Subject: Declined: Weekly meeting', '', 'Sorry, I cannot attend.'],
+      ['From: Pat <pat@example.org>', 'To: news@marketing.test', 'Subject: Re: vacation plans', '', 'Mail to bob@example.org was rejected, he said.'],
+    ];
+    for (const lines of samples) expect((await classifyBounce(mail(lines))).bounce).toBe(false);
   });
 
   it('never throws on garbage', async () => {

@@ -17,7 +17,7 @@ import {
   type SmtpStage,
 } from '../common/qualification.js';
 import { readDeliveryStatus, readFeedbackReport, readFields, type DsnRecipient } from './dsn.js';
-import { addressesIn, recipientsIn, saysDelayed, splitReport, transcriptStage } from './heuristics.js';
+import { addressesIn, recipientsIn, saysDelayed, splitReport, transcriptReplies, transcriptStage } from './heuristics.js';
 
 export interface BounceRecipient {
   recipient: string;
@@ -51,7 +51,6 @@ interface Mail {
   feedback: string[];
   /** Quoted originals: message/rfc822 parts, text/rfc822-headers parts. */
   originals: string[];
-  raw: string;
 }
 
 const NOT_A_BOUNCE: BounceResult = { bounce: false, kind: 'none', recipients: [], messageRefs: [] };
@@ -108,7 +107,6 @@ async function read(raw: Buffer): Promise<Mail> {
     deliveryStatus,
     feedback,
     originals,
-    raw: rawText,
   };
 }
 
@@ -136,33 +134,41 @@ function rawParts(raw: string): { type: string; body: string }[] {
 // ---------------------------------------------------------------------------------------------
 // Machine-readable reports
 
-/** Amazon SES notifications relayed by SNS: a JSON document in the body. */
+/** Amazon SES notifications relayed by SNS: a JSON document in the body (or in its "Message"). */
 function sesNotification(mail: Mail): Found | null {
-  const start = mail.text.indexOf('{"notificationType"');
-  if (start < 0) return null;
+  const start = mail.text.indexOf('{');
+  if (start < 0 || !/notificationType|eventType/.test(mail.text)) return null;
   let doc: SesDoc;
   try {
     doc = JSON.parse(mail.text.slice(start, mail.text.lastIndexOf('}') + 1)) as SesDoc;
+    if (typeof doc.Message === 'string') doc = JSON.parse(doc.Message) as SesDoc;
   } catch {
     return null;
   }
-  const type = doc.notificationType;
+  const type = doc.notificationType ?? doc.eventType;
   if (type === 'Delivery') {
     return { kind: 'dsn', recipients: (doc.delivery?.recipients ?? []).map((r) => delivered(r, doc.delivery?.smtpResponse ?? '')) };
   }
   if (type === 'Complaint') {
-    return { kind: 'arf', recipients: (doc.complaint?.complainedRecipients ?? []).map((r) => withReason(r.emailAddress, DENYLISTED, '')) };
+    return { kind: 'arf', recipients: (doc.complaint?.complainedRecipients ?? []).map((r) => withReason(r.emailAddress, DENYLISTED, 'complaint')) };
   }
   if (type === 'Bounce') {
     const recipients = (doc.bounce?.bouncedRecipients ?? []).map((r) =>
-      failed(r.emailAddress, { status: r.status ?? '', diagnostic: r.diagnosticCode ?? '', action: r.action ?? 'failed', stage: '' }),
+      failed(r.emailAddress, {
+        status: r.status ?? '',
+        diagnostic: r.diagnosticCode ?? '',
+        action: r.action ?? 'failed',
+        stage: '',
+      }),
     );
     return { kind: 'dsn', recipients };
   }
   return null;
 }
 interface SesDoc {
+  Message?: string;
   notificationType?: string;
+  eventType?: string;
   delivery?: { recipients?: string[]; smtpResponse?: string };
   complaint?: { complainedRecipients?: { emailAddress: string }[] };
   bounce?: { bouncedRecipients?: { emailAddress: string; status?: string; action?: string; diagnosticCode?: string }[] };
@@ -181,7 +187,7 @@ function complaint(mail: Mail): Found | null {
     if (!recipients.length) recipients = [''];
     return { kind: 'arf', recipients: recipients.map((r) => withReason(r, DENYLISTED, report.feedbackType)) };
   }
-  const jmrp = mail.originals.map((o) => header(o, 'x-hmxmroriginalrecipient')).find((v) => v);
+  const jmrp = mail.originals.map((o) => quotedHeader(o, 'x-hmxmroriginalrecipient')).find((v) => v);
   if (jmrp) return { kind: 'arf', recipients: addressesIn(jmrp).map((r) => withReason(r, DENYLISTED, 'complaint')) };
   if (/^true$/i.test(mail.header('x-apple-unsubscribe'))) {
     return { kind: 'arf', recipients: mail.from.map((r) => withReason(r, DENYLISTED, 'unsubscribe')) };
@@ -203,11 +209,11 @@ function deliveryStatus(mail: Mail): Found | null {
   const addresses = dsn.recipients.map(dsnAddress);
   const blocks = new Map(recipientsIn(human, addresses.filter((a) => a.includes('@')), exclude).map((b) => [b.recipient, b.text]));
   // A recipient that is not an address (a file, a pipe, a broken field): the prose names it.
-  const named = recipientsIn(human, [], exclude);
+  const named = (i: number) => generatedBy(human) || recipientsIn(human, [], exclude)[i]?.recipient;
   const seen = new Set<string>();
   const recipients: BounceRecipient[] = [];
   dsn.recipients.forEach((r, i) => {
-    const address = addresses[i] || generatedBy(human) || named[i]?.recipient || r.finalRecipient;
+    const address = addresses[i] || named(i) || r.finalRecipient;
     const key = `${address}|${r.status}|${r.diagnostic}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -244,22 +250,29 @@ function humanPart(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Bounces in prose
 
+/**
+ * A delivery report in prose: the subjects MTAs give them, or a robot sender (MAILER-DAEMON,
+ * postmaster, an empty Return-Path) saying that a message could not be delivered. A person
+ * writing about a parcel that "could not be delivered" is neither.
+ */
 function looksLikeBounce(mail: Mail): boolean {
-  const from = mail.header('from').toLowerCase();
-  const report = splitReport(mail.text).report.slice(0, 4000);
-  return (
-    (FAILURE_PROSE.test(report) && (mail.header('return-path') === '<>' || /daemon|postmaster|no-?reply/.test(from))) ||
-    /mailer-daemon|postmaster|mail delivery|mail administrator|delivery subsystem|mail system|notification/.test(from) ||
-    /undeliver|undelivered|returned mail|mail delivery failed|delivery (?:status notification|failure|failed|has failed|problem|notification)|failure notice|could not be delivered|non[- ]?delivery|mail system error|returned to sender|delivery failure|failed delivery|warning: could not send|mail failure|rejected/i.test(
-      mail.subject,
-    ) ||
-    mail.header('x-failed-recipients') !== ''
-  );
+  if (mail.header('x-failed-recipients')) return true;
+  if (BOUNCE_SUBJECT.test(mail.subject)) return true;
+  const robot = /mailer-daemon|postmaster|mail delivery|delivery subsystem|mail ?system|mail administrator/i.test(mail.header('from')) || mail.header('return-path') === '<>';
+  const report = splitReport(mail.text).report.slice(0, 5000);
+  return robot && (FAILURE_PROSE.test(report) || SMTP_ERROR.test(report));
 }
 
-/** What bounce reports say in their first lines, whatever the MTA. */
+/** An SMTP error reply with its enhanced status: "550 5.1.1", "550-5.7.1", "(#5.1.1)". */
+const SMTP_ERROR = /\b[45][0-5]\d[ -]#?[45]\.\d{1,3}\.\d{1,3}\b|\(#[45]\.\d{1,3}\.\d{1,3}\)/;
+
+/** Subjects of delivery reports, as MTAs write them. */
+const BOUNCE_SUBJECT =
+  /^(?:undeliver(?:ed|able)\b|returned mail\b|mail delivery failed|delivery status notification|failure notice|non[- ]?delivery|delivery (?:failure|notification|has failed)|mail system error|(?:\[postmaster\] )?email delivery failure|warning: could not send|mail could not be delivered|message delivery failure|delivery failed|undelivered mail returned to sender|mail failure)/i;
+
+/** What delivery reports say in their first lines, whatever the MTA. */
 const FAILURE_PROSE =
-  /could not be delivered|couldn't be delivered|undeliverable|was not delivered|wasn't delivered|unable to deliver|failed to deliver|did not reach|delivery (?:has )?failed|delivery to the following|permanent (?:fatal )?error|returned mail|not be delivered|delivery failure/i;
+  /could not be delivered|couldn't be delivered|undeliverable|was not delivered|wasn't delivered|unable to deliver|failed to deliver|did not reach|delivery (?:has )?failed|delivery to the following|permanent (?:fatal )?error|not be delivered|delivery failure|has been delayed|rejected by (?:a |the )?remote|following address(?:es)? (?:had|failed)/i;
 
 function prose(mail: Mail): Found | null {
   if (!looksLikeBounce(mail)) return null;
@@ -271,15 +284,12 @@ function prose(mail: Mail): Found | null {
   if (!blocks.length) blocks = [{ recipient: '', text: report }];
   const action = saysDelayed(report) || /\(delay\)|delayed/i.test(mail.subject) ? 'delayed' : 'failed';
   const recipients = blocks.map((b) => {
-    let diagnostic = b.text.trim();
     const stage = transcriptStage(b.text) || findStage(b.text);
-    let status = findStatus(diagnostic);
-    // What the block says is not enough: read the whole report (its introduction says it all).
-    if (!knows(diagnostic, status, stage, action)) {
-      diagnostic = `${mail.subject}\n${report}`.trim();
-      status ||= findStatus(diagnostic);
-    }
-    return failed(b.recipient, { status, diagnostic, action, stage });
+    // The remote server's own words first (a transcript's "<<<" replies), then the whole block,
+    // then the whole report (some put the reason in their introduction).
+    const texts = [transcriptReplies(b.text), b.text.trim(), `${mail.subject}\n${report}`.trim()].filter((t) => t);
+    const diagnostic = texts.find((t) => knows(t, findStatus(t), stage, action)) ?? texts[texts.length - 1];
+    return failed(b.recipient, { status: findStatus(diagnostic), diagnostic, action, stage });
   });
   return { kind: 'heuristic', recipients };
 }
@@ -293,14 +303,14 @@ function knows(diagnostic: string, status: string, stage: SmtpStage, action: str
 // Auto-replies (RFC 3834): vacation messages and the like. Campaign ignores them (Error ignored).
 
 function autoReply(mail: Mail): Found | null {
-  const auto = mail.header('auto-submitted').toLowerCase();
+  // "auto-generated" is any automatic mail (newsletters, notifications): only replies count.
   const marked =
-    /auto-replied|auto-generated/.test(auto) ||
+    /^auto-replied/i.test(mail.header('auto-submitted')) ||
     mail.header('x-autoreply') !== '' ||
     mail.header('x-autorespond') !== '' ||
-    /auto_reply|auto-reply/i.test(mail.header('precedence'));
+    /^auto[_-]reply$/i.test(mail.header('precedence'));
   const subject =
-    /auto(?:matic)?[ -]?(?:reply|respon)|out of (?:the )?office|vacation|absence|away from|abwesenheit|r[ée]ponse automatique|respuesta autom/i.test(
+    /^(?:auto(?:matic)?[ -]?(?:reply|respon)|auto:|out of (?:the )?office|autoreply|automatische antwort|abwesenheit|r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|autosvar|absence)/i.test(
       mail.subject,
     );
   if (!marked && !subject) return null;
@@ -313,7 +323,7 @@ function autoReply(mail: Mail): Found | null {
 
 function failed(
   recipient: string,
-  d: { status: string; diagnostic: string; action: string; stage: SmtpStage; diagnosticType?: string },
+  d: { status: string; diagnostic: string; action: string; stage: SmtpStage },
 ): BounceRecipient {
   const replyCode = findReplyCode(d.diagnostic);
   const status = d.status || findStatus(d.diagnostic);
@@ -356,14 +366,14 @@ function withReason(recipient: string, reasonCode: number, diagnostic: string): 
 /** Addresses that a bounce names but that are not its failed recipients: ours, the bounce's. */
 function exclusions(mail: Mail): Set<string> {
   const set = new Set<string>([...mail.from, ...mail.to]);
-  for (const o of mail.originals) for (const h of ['from', 'return-path', 'sender', 'reply-to']) addressesIn(header(o, h)).forEach((a) => set.add(a));
+  for (const o of mail.originals) for (const h of ['from', 'return-path', 'sender', 'reply-to']) addressesIn(quotedHeader(o, h)).forEach((a) => set.add(a));
   const { original } = splitReport(mail.text);
-  for (const h of ['from', 'return-path', 'sender']) addressesIn(header(original, h)).forEach((a) => set.add(a));
+  for (const h of ['from', 'return-path', 'sender']) addressesIn(quotedHeader(original, h)).forEach((a) => set.add(a));
   return set;
 }
 
 /** One header of a quoted message (its first header block). */
-function header(message: string, name: string): string {
+function quotedHeader(message: string, name: string): string {
   const block = message.split(/\r?\n\r?\n/)[0] ?? '';
   const f = readFields(block).find((x) => x?.name === name);
   return f ? f.value : '';
@@ -371,15 +381,15 @@ function header(message: string, name: string): string {
 
 function originalHeader(mail: Mail, name: string): string[] {
   for (const o of mail.originals) {
-    const v = addressesIn(header(o, name));
+    const v = addressesIn(quotedHeader(o, name));
     if (v.length) return v;
   }
-  return addressesIn(header(splitReport(mail.text).original, name));
+  return addressesIn(quotedHeader(splitReport(mail.text).original, name));
 }
 
 /** Our messages the bounce is about: Message-IDs quoted in the original, or in its references. */
 function messageRefsOf(mail: Mail): MessageRef[] {
-  const texts = [...mail.originals, splitReport(mail.text).original, mail.text, mail.header('in-reply-to'), mail.header('references')];
+  const texts = [...mail.originals, mail.text, mail.header('in-reply-to'), mail.header('references')];
   const seen = new Set<string>();
   const refs: MessageRef[] = [];
   for (const r of texts.flatMap((t) => findMessageRefs(t))) {

@@ -34,13 +34,16 @@ const HEADER_START = /^(?:Return-Path|Received|DKIM-Signature|X-Received|ARC-Sea
 export function splitReport(text: string): { report: string; original: string } {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
+    const l = lines[i].slice(0, 1000);
     if (ORIGINAL_STARTS.some((re) => re.test(l)) || (HEADER_START.test(l) && /^[A-Za-z-]+:\s|^\s/.test(lines[i + 1] ?? ''))) {
-      return { report: lines.slice(0, i).join('\n'), original: lines.slice(i).join('\n') };
+      return { report: lines.slice(0, i).join('\n').slice(0, MAX_REPORT), original: lines.slice(i).join('\n') };
     }
   }
-  return { report: text, original: '' };
+  return { report: text.slice(0, MAX_REPORT), original: '' };
 }
+
+/** Reports are short; a longer text (a bounce quoting a huge original inline) is read this far. */
+const MAX_REPORT = 200_000;
 
 export interface TextRecipient {
   recipient: string;
@@ -136,6 +139,11 @@ function stageOf(command: string): SmtpStage {
   if (/^(?:EHLO|HELO)/.test(command)) return 'EHLO';
   if (command === 'CONN') return 'CONN';
   return '';
+}
+
+/** The remote server's replies quoted in a Sendmail-style transcript ("<<< 550 ..."). */
+export function transcriptReplies(text: string): string {
+  return [...text.matchAll(/^\s*<<<\s*(.+)$/gm)].map((m) => m[1]).join('\n');
 }
 
 /** Prose that says the report is a warning, the message still queued. */

@@ -49,12 +49,18 @@ export const start: ModuleStart = async (config, log) => {
   const record = async (result: BounceResult): Promise<void> => {
     // Only our own messages: a Message-ID of another instance is someone else's broadlog.
     const refs = result.messageRefs.filter((r) => r.instance === config.instance);
-    const found = await withTransaction(pool, async (c) => {
-      let rows = 0;
-      for (const ref of refs) if (await recordOne(c, ref, result, cfg.quarantine.softThreshold, metrics)) rows++;
-      return rows;
+    const outcomes = await withTransaction(pool, async (c) => {
+      const out: Outcome[] = [];
+      for (const ref of refs) out.push(await recordOne(c, ref, result, cfg.quarantine.softThreshold));
+      return out;
     });
-    if (found) metrics.matched++;
+    // Counted once committed: a rolled-back attempt is retried by the sender.
+    for (const o of outcomes) {
+      if (o === 'duplicate') metrics.duplicates++;
+      else if (typeof o === 'number') metrics.perReason[o] = (metrics.perReason[o] ?? 0) + 1;
+    }
+    log.debug({ kind: result.kind, refs, outcomes, recipients: result.recipients.map((r) => [r.recipient, r.action, r.reasonCode]) }, 'bounce');
+    if (outcomes.some((o) => o !== 'no row')) metrics.matched++;
     else {
       metrics.unmatched++;
       log.info({ kind: result.kind, refs: result.messageRefs, recipients: result.recipients.map((r) => r.recipient) }, 'bounce for no known message');
@@ -130,19 +136,19 @@ export const start: ModuleStart = async (config, log) => {
   };
 };
 
+/** What one bounce did to one broadlog row: its new failure reason, or why nothing changed. */
+type Outcome = number | 'no row' | 'no failure' | 'duplicate';
+
 /**
  * Record one bounce on one broadlog row: the row fails with the bounce's qualification and the
  * address's quarantine is updated; a row already failed is left alone (a second report about the
- * same message must not count twice). Returns false when no such row exists.
+ * same message must not count twice).
  */
-async function recordOne(c: PoolClient, ref: MessageRef, result: BounceResult, softThreshold: number, metrics: Metrics): Promise<boolean> {
-  const row = await c.query<{ email: string; status: string }>('select email, status from broadlog where id = $1 and delivery_id = $2 for update', [
-    ref.broadLogId,
-    ref.deliveryId,
-  ]);
-  if (!row.rows[0]) return false;
+async function recordOne(c: PoolClient, ref: MessageRef, result: BounceResult, softThreshold: number): Promise<Outcome> {
+  const row = await c.query<{ email: string }>('select email from broadlog where id = $1 and delivery_id = $2 for update', [ref.broadLogId, ref.deliveryId]);
+  if (!row.rows[0]) return 'no row';
   const failure = failureFor(result.recipients, row.rows[0].email);
-  if (!failure || failure.reasonCode === null) return true; // delivered, delayed or ignored: no change
+  if (!failure || failure.reasonCode === null) return 'no failure'; // delivered, delayed or ignored
   const q = qualify(failure.reasonCode);
   const updated = await c.query(
     `update broadlog set status = 'failed', failure_type = $3, failure_reason_code = $4, failure_reason = $5, failure_text = $6,
@@ -150,13 +156,9 @@ async function recordOne(c: PoolClient, ref: MessageRef, result: BounceResult, s
       where id = $1 and delivery_id = $2 and status <> 'failed'`,
     [ref.broadLogId, ref.deliveryId, q.type, q.reasonCode, q.reason, failure.diagnostic || q.reason, failure.replyCode || null],
   );
-  if (!updated.rowCount) {
-    metrics.duplicates++;
-    return true;
-  }
-  metrics.perReason[q.reasonCode] = (metrics.perReason[q.reasonCode] ?? 0) + 1;
+  if (!updated.rowCount) return 'duplicate';
   await applyFailure(c, row.rows[0].email, q, softThreshold);
-  return true;
+  return q.reasonCode;
 }
 
 /** The failure a bounce reports for the row's address; or its only failure (our messages have one recipient). */

@@ -3,11 +3,17 @@
 // with a fixed code; Hard errors quarantine at once, Soft errors count towards quarantine.
 //
 // One rule set serves both callers. A failure is read in this order:
-//   1. the wording of the reply (well-known MTA and provider phrasings), because it is the most
-//      specific thing a receiving server says ("550 5.1.1 ... Mailbox full" is a full mailbox);
-//   2. the enhanced status code (RFC 3463), when the wording says nothing we know;
-//   3. the basic SMTP reply code (RFC 5321) and the SMTP stage the reply came at;
-//   4. "delayed" reports (still retrying) are Unreachable; anything else is Not defined.
+//   1. providers' documented error codes (Orange "OFR_416", Spectrum "AUP#In-1310");
+//   2. the wording of the reply (well-known MTA and provider phrasings), because it is the most
+//      specific thing a receiving server says ("550 5.1.1 <a@b>... Not enough disk space" is a
+//      full mailbox whatever 5.1.1 says);
+//   3. the enhanced status code (RFC 3463), when the wording says nothing specific;
+//   4. words of refusal that say nothing more ("rejected", "denied");
+//   5. the basic SMTP reply code (RFC 5321) and the SMTP stage the reply came at;
+//   6. reports of a message still being retried ("delayed", 4.x.x) are Unreachable; anything else
+//      is Not defined.
+// The SMTP stage matters twice: "user unknown" said after the content (DATA) is a content
+// filter's refusal, and anything refused at connection or greeting is about us, not the recipient.
 // The phrasings were collected from real bounces; many of them, and the mapping of reasons to
 // codes, follow Sisimai (BSD-2-Clause, Copyright (C) 2014 azumakuniyuki), a bounce parser whose
 // reason names appear below as causes.
@@ -87,7 +93,7 @@ export function diagnose(d: Diagnostic): { cause: string; reasonCode: number } {
   const temporary = status.startsWith('4.') || (!status && reply.startsWith('4'));
 
   const phrase = PHRASES.find((p) => p.re.test(text));
-  let found = phrase ? { cause: phrase.cause, reasonCode: phrase.code } : null;
+  let found = providerCode(text) ?? (phrase ? { cause: phrase.cause, reasonCode: phrase.code } : null);
   if (found?.cause === 'userunknown') found = userUnknownAt(stage, status);
   // A temporary failure to resolve a domain is a DNS problem that may heal, not a bad domain.
   if (found?.cause === 'hostunknown' && temporary) found = { cause: 'networkerror', reasonCode: UNREACHABLE };
@@ -123,12 +129,16 @@ function userUnknownAt(stage: SmtpStage, status: string): { cause: string; reaso
 // ---------------------------------------------------------------------------------------------
 // Text helpers
 
+/** A diagnostic is a few lines; longer texts are read up to this length. */
+const MAX_DIAGNOSTIC = 20_000;
+
 /** Lower case, one space between words, addresses and URLs blanked: an address or a link names
  *  a mailbox or a page, never the failure (a mailbox called "mailboxfull@" is not full). */
 export function normalize(s: string): string {
   return s
-    .replace(/https?:\/\/([^/\s?#]+)\S*/gi, ' $1 ')
-    .replace(/<?(?:"[^"]*"|[^\s<>"(),;:@[\]]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,}>?/g, ' <addr> ')
+    .slice(0, MAX_DIAGNOSTIC)
+    .replace(/https?:\/\/([^/\s?#]{1,255})\S*/gi, ' $1 ')
+    .replace(/<?(?:"[^"\r\n]{0,64}"|[^\s<>"(),;:@[\]]{1,64})@[A-Za-z0-9.-]{1,255}\.[A-Za-z]{2,24}>?/g, ' <addr> ')
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
@@ -141,25 +151,25 @@ function validStatus(s: string | undefined): string {
 
 /** The first enhanced status code in a text: "#5.1.1", "550-5.7.1", "5.2.2". */
 export function findStatus(text: string): string {
-  const m = /(?:^|[^\d.])([45])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/.exec(text);
+  const m = /(?:^|[^\d.])([45])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/.exec(text.slice(0, MAX_DIAGNOSTIC));
   return m ? `${m[1]}.${m[2]}.${m[3]}` : '';
 }
 
 /** The first SMTP reply code in a text, not an octet of an IP address nor part of a number. */
 export function findReplyCode(text: string): string {
-  const t = text.replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, ' ').replace(/\[[^\]]*\]/g, ' ');
+  const t = text.slice(0, MAX_DIAGNOSTIC).replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, ' ').replace(/\[[^\]]*\]/g, ' ');
   const m = /(?:^|[\s:;'"(<])([45][0-5]\d)(?=[\s\-:;,.'")]|$)/.exec(t);
   return m ? m[1] : '';
 }
 
 /** The SMTP stage a reply came at, from the ways MTAs say it. */
 export function findStage(text: string): SmtpStage {
-  const t = text.toLowerCase().replace(/\s+/g, ' ');
+  const t = text.slice(0, MAX_DIAGNOSTIC).toLowerCase().replace(/\s+/g, ' ');
   const stages: [SmtpStage, RegExp][] = [
     // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<...>", DragonFly "did not like our RCPT TO"
-    ['RCPT', /(?:in reply to|after|did not like our) rcpt to|does not like recipient|\[rcpt_to\]|rcpt to:.{0,80}?(?:said|<<<)/],
+    ['RCPT', /(?:in reply to|after|for|did not like our) rcpt to|does not like recipient|\[rcpt_to\]|rcpt to:.{0,80}?(?:said|<<<)/],
     ['DATA', /(?:in reply to|after) (?:end of )?data|end of data|failed after i sent the message|for text command|did not like our data|\bdata command\b/],
-    ['MAIL', /(?:in reply to|after) mail from|sender was rejected|\[mail_from\]/],
+    ['MAIL', /(?:in reply to|after|for) mail from|sender was rejected|\[mail_from\]/],
     ['EHLO', /(?:in reply to|after) (?:ehlo|helo)|my name was rejected/],
     ['CONN', /after initial connection|refused to talk to me|greeting/],
   ];
@@ -168,7 +178,8 @@ export function findStage(text: string): SmtpStage {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enhanced status codes (RFC 3463 and the IANA registry of RFC 5248), most specific first.
+// Enhanced status codes (RFC 3463 and the IANA registry of RFC 5248) by subject.detail, for both
+// classes (4 temporary, 5 permanent).
 
 const STATUS: Record<string, [string, number]> = {
   '1.0': ['userunknown', USER_UNKNOWN], // other address status
@@ -223,10 +234,11 @@ function causeOfStatus(status: string): { cause: string; reasonCode: number } | 
     if (status.startsWith('4.') && exact[1] === INVALID_DOMAIN) return { cause: 'networkerror', reasonCode: UNREACHABLE };
     return { cause: exact[0], reasonCode: exact[1] };
   }
-  // Whole classes (X.6 media, X.7 security) are refusals; X.1 address problems are about the user.
+  // Other details of a subject (Microsoft's 5.1.351, 5.7.515...): X.1 address problems are about
+  // the user, X.6 media and X.7 security problems are refusals.
+  if (subject === '1') return { cause: 'userunknown', reasonCode: USER_UNKNOWN };
   if (subject === '6') return { cause: 'contenterror', reasonCode: REFUSED };
   if (subject === '7') return { cause: 'securityerror', reasonCode: REFUSED };
-  if (subject === '1' && detail !== '0') return { cause: 'userunknown', reasonCode: USER_UNKNOWN };
   return null;
 }
 
@@ -239,8 +251,41 @@ function causeOfReply(reply: string, stage: SmtpStage): { cause: string; reasonC
   if (reply === '421' || reply === '450' || reply === '451') return { cause: 'systemerror', reasonCode: UNREACHABLE };
   if (/^[45]0[0-7]$/.test(reply)) return { cause: 'syntaxerror', reasonCode: REFUSED }; // command syntax errors
   if (reply === '551') return { cause: 'hasmoved', reasonCode: USER_UNKNOWN }; // user not local
-  if (reply === '553' || reply === '550') return stage === 'RCPT' ? { cause: 'userunknown', reasonCode: USER_UNKNOWN } : null;
-  if (reply === '554' && stage === 'DATA') return { cause: 'rejected', reasonCode: REFUSED };
+  if ((reply === '553' || reply === '550') && stage === 'RCPT') return { cause: 'userunknown', reasonCode: USER_UNKNOWN };
+  // Refused at MAIL FROM: the sender was; after the content: the message was.
+  if (reply.startsWith('5') && (stage === 'MAIL' || stage === 'DATA')) return { cause: 'rejected', reasonCode: REFUSED };
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Providers that answer with their own documented error codes rather than words.
+
+function providerCode(text: string): { cause: string; reasonCode: number } | null {
+  // Orange, La Poste (France): "OFR_416", "LPN007_426", "OFR102-104" (postmaster.orange.fr).
+  const fr = /\b(?:lpn|lpnaaa|ofr|ouk)(?:_\d{3}|\d{3}[-_]\d{3})\b/.exec(text);
+  if (fr) {
+    const code = fr[0].slice(-3);
+    const byCode: Record<string, [string, number]> = {
+      '104': ['toomanyconn', UNREACHABLE],
+      '416': ['userunknown', USER_UNKNOWN],
+      '417': ['mailboxfull', MAILBOX_FULL],
+      '418': ['userunknown', USER_UNKNOWN],
+      '420': ['suspend', ACCOUNT_DISABLED],
+      '426': ['suspend', ACCOUNT_DISABLED],
+      '505': ['systemerror', UNREACHABLE],
+    };
+    const [cause, reasonCode] = byCode[code] ?? ['rejected', REFUSED];
+    return { cause, reasonCode };
+  }
+  // Spectrum, Charter (US): "AUP#In-1310" (spectrum.net, understanding email error codes).
+  const aup = /aup#[a-z-]*(\d{4})/.exec(text);
+  if (aup) {
+    const n = Number(aup[1]);
+    if (n === 1090) return { cause: 'systemerror', reasonCode: UNREACHABLE };
+    if (n === 1260) return { cause: 'networkerror', reasonCode: UNREACHABLE };
+    if ((n >= 1300 && n <= 1490) || n === 1540 || n === 1550) return { cause: 'toomanyconn', reasonCode: UNREACHABLE };
+    return { cause: 'blocked', reasonCode: REFUSED };
+  }
   return null;
 }
 
@@ -266,6 +311,8 @@ const PHRASES: Phrase[] = [
       'over (?:the )?(?:allowed )?(?:disk )?quota',
       '(?:disk|mail|mailbox|storage|user|userdisk|domaindisk) quota',
       'quota (?:exceeded|violation|usage exceeded)',
+      'quota exceed',
+      'mailbox exceeds allowed size',
       'exceeded (?:its |the |their )?(?:storage allocation|(?:mailbox |disk )?quota|disk space)',
       'exceeding (?:its|their) (?:mailbox )?quota',
       'mailbox (?:has )?exceeded',
@@ -370,6 +417,22 @@ const PHRASES: Phrase[] = [
     ]),
   },
   {
+    // Said by the bouncing system about its own users (a directory, a local delivery agent): no
+    // content filter involved, a User unknown whatever the stage.
+    cause: 'nouser',
+    code: USER_UNKNOWN,
+    re: rx([
+      'recipient name is not recognized',
+      'msexch:ims:.* 000c05a6',
+      'not listed in (?:domino directory|public name & address book)',
+      '(?:^|[\\s:])unknown user: ', // local delivery agents: "unknown user: name"
+      'invalid final delivery userid',
+      'check if address is correct',
+      // Yahoo's (Oath, Verizon Media) answer for an account that does not exist
+      "delivery error: dd (?:this user doesn't have|requested mail box not found|sorry your message to)",
+    ]),
+  },
+  {
     cause: 'userunknown',
     code: USER_UNKNOWN,
     re: rx([
@@ -422,6 +485,9 @@ const PHRASES: Phrase[] = [
       'name or service not known',
       "couldn't find any host named",
       'mail domain mentioned in email address is unknown',
+      'all host address lookups failed permanently',
+      'all relevant mx records point to non-existent hosts',
+      "domain doesn'?t exist",
       'the account or domain may not exist',
       '\\b553 [a-z0-9-]+(?:\\.[a-z0-9-]+)+ does not exist',
       'nxdomain',
@@ -438,6 +504,8 @@ const PHRASES: Phrase[] = [
       'mx or srv record indicated no smtp service',
       "couldn't find a mail exchanger",
       'no route for current request',
+      'no host found for existing smtp connection',
+      'destination seems? to reject all mails',
     ]),
   },
   {
@@ -482,7 +550,6 @@ const PHRASES: Phrase[] = [
       'go away',
       'you are not allowed to connect',
       'ip address (?:rejected|blocked)',
-      '\\(bl\\)',
     ]),
   },
   {
@@ -505,7 +572,7 @@ const PHRASES: Phrase[] = [
   {
     cause: 'virusdetected',
     code: REFUSED,
-    re: rx(['virus', 'malware', 'executable attachment', 'illegal attachment']),
+    re: rx(['virus', 'malware', '\\binfected\\b', 'executable attachment', 'illegal attachment']),
   },
   {
     cause: 'policyviolation',
@@ -524,7 +591,6 @@ const PHRASES: Phrase[] = [
       'permission to post',
       'organizational settings',
       'low priority',
-      'redundant',
     ]),
   },
   {
@@ -540,12 +606,24 @@ const PHRASES: Phrase[] = [
       'encryption (?:needed|required)',
       'verification failure',
       'dead domain',
+      'could not retrieve credentials',
+      'security alert',
     ]),
   },
   {
     cause: 'contenterror',
     code: REFUSED,
-    re: rx(['8-bit data', 'mime (?:headers|complexity)', 'improperly-formatted', 'base64 encoding', 'media error', 'message header']),
+    re: rx([
+      '8-bit data',
+      'mime (?:headers|complexity)',
+      'improperly-formatted',
+      'base64 encoding',
+      'media error',
+      'message header',
+      'too many "?received"? headers',
+      'conversion to internet format failed',
+      '- bad header',
+    ]),
   },
   {
     cause: 'filtered',
@@ -560,6 +638,7 @@ const PHRASES: Phrase[] = [
       'resolver\\.rst\\.notauthorized',
       'this account is protected',
       'you have been blocked by the recipient',
+      'cannot route mail to user',
     ]),
   },
   {
@@ -582,6 +661,17 @@ const PHRASES: Phrase[] = [
       'could not connect',
       'unable to connect',
       'connection (?:refused|reset|dropped|closed)',
+      'no valid route',
+      'all routes to destination',
+      'no mx found for',
+      'temporary failure in mx lookup',
+      'loop detected',
+      'address family mismatch',
+      'bad dns lookup',
+      'could not retrieve source address',
+      "wasn't able to establish an smtp connection",
+      'listed as a best-preference mx',
+      'host not reachable',
     ]),
   },
   {
@@ -636,6 +726,9 @@ const PHRASES: Phrase[] = [
       'misconfigured',
       'transaction failed',
       'encountered an error',
+      'delivery to (?:file|pipe) forbidden',
+      'local delivery failed',
+      'bad interpreter',
     ]),
   },
 ];

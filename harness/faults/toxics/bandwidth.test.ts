@@ -34,6 +34,22 @@ describe('bandwidth toxic', () => {
     expect(elapsed).toBeLessThan(300 + 250);
   });
 
+  it('on update, re-paces what is queued at the new rate (no burst)', async () => {
+    const { client, port, server } = await benchFor(cleanup, await burstServer());
+    await client.addToxic('link', { type: 'bandwidth', attributes: { rate: 50 } });
+    const socket = await connectTo(cleanup, port);
+    const received = new Received(socket);
+    const start = performance.now();
+    socket.write('go');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await fetch(`${server.url}/proxies/link/toxics/bandwidth_downstream`, { method: 'PATCH', body: '{"attributes": {"rate": 500}}' });
+    await received.waitFor(50_000, 3000);
+    // About 100 ms at 50 KB/s, then some 45 KB at 500 KB/s (90 ms); 1 s without the update.
+    const elapsed = performance.now() - start;
+    expect(elapsed).toBeGreaterThanOrEqual(160);
+    expect(elapsed).toBeLessThan(190 + 250);
+  });
+
   it('does not limit with a rate of 0', async () => {
     const { client, port } = await benchFor(cleanup, await burstServer());
     await client.addToxic('link', { type: 'bandwidth', attributes: { rate: 0 } });

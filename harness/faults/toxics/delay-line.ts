@@ -11,12 +11,19 @@ export class DelayLine {
   private bytes = 0;
   private ending = false;
 
-  constructor(private readonly out: Outlet) {}
+  /**
+   * `stampDue`: a released chunk carries its due time as its time stamp, so that a following
+   * toxic counts from there (chained latencies add up, as in Toxiproxy).
+   */
+  constructor(
+    private readonly out: Outlet,
+    private readonly stampDue = false,
+  ) {}
 
   /** Release `chunk` at `due` (performance.now() ms), but never before a chunk scheduled earlier. */
   schedule(chunk: Chunk, due: number): void {
     if (this.queue.length === 0 && due <= now() + SLACK_MS) {
-      this.out.push(chunk);
+      this.out.push(this.stamped(chunk, due));
       return;
     }
     const last = this.queue[this.queue.length - 1];
@@ -31,10 +38,13 @@ export class DelayLine {
     else this.ending = true;
   }
 
-  /** Release everything now (the toxic is being removed or updated; Toxiproxy drops no data then). */
+  /**
+   * Hand everything on now, as it arrived (the toxic is removed or updated: Toxiproxy drops no
+   * data then, and an updated toxic takes the queue with the chunks' first time stamps).
+   */
   flush(): void {
     this.cancel();
-    this.releaseUntil(Infinity);
+    this.releaseUntil(Infinity, false);
   }
 
   dispose(): void {
@@ -58,16 +68,20 @@ export class DelayLine {
     this.arm();
   };
 
-  private releaseUntil(time: number): void {
+  private releaseUntil(time: number, onTime = true): void {
     while (this.queue.length > 0 && this.queue[0].due <= time) {
-      const { chunk } = this.queue.shift()!;
+      const { chunk, due } = this.queue.shift()!;
       this.bytes -= chunk.data.length;
-      this.out.push(chunk);
+      this.out.push(onTime ? this.stamped(chunk, due) : chunk);
     }
     if (this.queue.length === 0 && this.ending) {
       this.ending = false;
       this.out.end();
     }
+  }
+
+  private stamped(chunk: Chunk, due: number): Chunk {
+    return this.stampDue ? { data: chunk.data, at: due } : chunk;
   }
 
   private cancel(): void {
@@ -79,8 +93,8 @@ export class DelayLine {
 /** Base for toxics that only decide when each piece of data leaves. */
 export abstract class DelayLineStage implements ToxicStage {
   protected readonly line: DelayLine;
-  constructor(out: Outlet) {
-    this.line = new DelayLine(out);
+  constructor(out: Outlet, stampDue = false) {
+    this.line = new DelayLine(out, stampDue);
   }
   abstract write(chunk: Chunk): void;
   end(): void {

@@ -25,6 +25,22 @@ describe('latency toxic', () => {
     expect(await roundTrip(socket, received)).toBeGreaterThanOrEqual(149);
   });
 
+  it('on update, data already held takes the new latency, counted from its arrival', async () => {
+    const { client, socket, received, server } = await echoBench(cleanup);
+    await client.addToxic('echo', { type: 'latency', attributes: { latency: 5000 } });
+    const start = performance.now();
+    socket.write('held');
+    await sleep(50);
+    await fetch(`${server.url}/proxies/echo/toxics/latency_downstream`, {
+      method: 'PATCH',
+      body: JSON.stringify({ attributes: { latency: 200 } }),
+    });
+    await received.waitFor(4, 3000);
+    const elapsed = performance.now() - start;
+    expect(elapsed).toBeGreaterThanOrEqual(195);
+    expect(elapsed).toBeLessThan(200 + 300);
+  });
+
   it('upstream and downstream latencies add up', async () => {
     const { client, socket, received } = await echoBench(cleanup);
     await client.addToxic('echo', { type: 'latency', stream: 'upstream', attributes: { latency: 50 } });

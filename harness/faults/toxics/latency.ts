@@ -9,7 +9,8 @@ class LatencyStage extends DelayLineStage {
     private readonly attributes: LatencyAttributes,
     out: Outlet,
   ) {
-    super(out);
+    // Chunks leave stamped with their due time, so that chained latency toxics add up.
+    super(out, true);
   }
 
   write(chunk: Chunk): void {
@@ -17,9 +18,7 @@ class LatencyStage extends DelayLineStage {
     // Same draw as Toxiproxy: latency + [-jitter, jitter), counted from when the chunk entered the
     // proxy, so that a fast sender is delayed, not throttled.
     const delay = jitter > 0 ? latency + Math.floor(Math.random() * 2 * jitter) - jitter : latency;
-    const due = chunk.at + delay;
-    // The chunk leaves stamped with its due time, so that chained latency toxics add up.
-    this.line.schedule({ data: chunk.data, at: due }, due);
+    this.line.schedule(chunk, chunk.at + delay);
   }
 }
 

@@ -12,7 +12,7 @@ import { closeServer, listen } from '../../../reference-impl/common/http.js';
 import { findMessageRefs, messageId } from '../../../reference-impl/common/message-id.js';
 import { decodeTrackingId, trackingUrl } from '../../../reference-impl/common/tracking.js';
 import { freePort } from '../../runtime/ports.js';
-import { RecipientBehaviour, WorkloadDomains, assignDomain, expectedTotals, recipientEmail } from '../model.js';
+import { RecipientBehaviour, WorkloadDomains, assignDomain, expectedTotals, outcomeFor, recipientEmail } from '../model.js';
 import type { EventPage, InternetEvent } from './events.js';
 import { startInternet, type Endpoint, type RunningInternet } from './index.js';
 
@@ -341,6 +341,28 @@ describe('the simulated Internet', () => {
     expect(result === null || result >= 500).toBe(true);
     conn.close();
     again.close();
+  });
+
+  it('defers a transaction that tempfail mode catches during DATA', async () => {
+    const b = domains[1];
+    let index = 200_000;
+    while (outcomeFor(SEED, index, b, recipients).result !== 'accepted') index++;
+    const to = recipientEmail(index, 'b.example');
+    const s = await smtpDialog(internet.domains['b.example']);
+    await s.say('EHLO mta.mid.example.net');
+    await s.say(`MAIL FROM:<${BOUNCE_ADDRESS}>`);
+    expect(await s.say(`RCPT TO:<${to}>`)).toMatch(/^250 /);
+    expect(await s.say('DATA')).toMatch(/^354 /);
+    const before = (await log.sync()).at(-1)!.seq;
+    await control(internet, '/domains/b.example/mode', { method: 'PUT', body: '{"mode":"tempfail"}' });
+    expect(await s.say('Subject: x\r\n\r\nbody\r\n.')).toMatch(/^451 4\.3\.0 /);
+    await control(internet, '/domains/b.example/mode', { method: 'PUT', body: '{"mode":"normal"}' });
+    await s.say('QUIT');
+    s.socket.destroy();
+    await log.sync();
+    expect(log.since(before).filter((e) => e.type === 'sink.deferred' || e.type === 'sink.accepted')).toMatchObject([
+      { type: 'sink.deferred', rcpt: to, code: 451, attempt: 1 },
+    ]);
   });
 
   it('refuses relaying and survives garbage commands', async () => {

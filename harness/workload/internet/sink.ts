@@ -182,12 +182,26 @@ export class MxSink {
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_MESSAGE_BYTES) chunks.push(c);
+    });
     stream.once('error', (err) => cb(err));
     stream.once('end', () => {
       // smtp-server answers 552 by itself when the message was too large.
-      if (stream.sizeExceeded) return cb(null);
-      if (this.mode === 'tempfail') return cb(smtpError(TEMPFAIL));
+      if (stream.sizeExceeded || size > MAX_MESSAGE_BYTES) return cb(null);
+      if (this.mode === 'tempfail') {
+        // Switched to tempfail during the transaction: the recipients accepted at RCPT are deferred now.
+        for (const to of session.envelope.rcptTo) {
+          const rcpt = normalizeEmail(to.address);
+          const attempt = this.state(session).attempts.get(rcpt) ?? 1;
+          this.deferred.set(rcpt, { modelDeferrals: 0, ...this.deferred.get(rcpt), tries: attempt });
+          this.counters.deferred++;
+          this.ctx.events.push({ type: 'sink.deferred', domain: this.domain, rcpt, index: recipientIndex(rcpt), code: TEMPFAIL.code, enhanced: TEMPFAIL.enhanced, attempt });
+        }
+        return cb(smtpError(TEMPFAIL));
+      }
       void this.accept(Buffer.concat(chunks), session).then(
         (queueId) => cb(null, `2.0.0 Ok: queued as ${queueId}`),
         (err: Error) => {
