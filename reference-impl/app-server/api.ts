@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Pool } from '../common/db.js';
 import { ConfigError, parseWith } from '../common/errors.js';
-import { BodyTooLarge, readBody } from '../common/http.js';
+import { BodyTooLarge, HttpError, readBody, sendJson } from '../common/http.js';
 import { createDelivery, deliveryStatus, NotFound } from './deliveries.js';
 import { FORM_PATH, formPage, submitForm } from './forms.js';
 
@@ -31,18 +31,7 @@ export interface ApiContext {
   status(): Record<string, unknown>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
+const send = sendJson;
 
 async function json(req: IncomingMessage): Promise<unknown> {
   const raw = await readBody(req, MAX_BODY);

@@ -43,3 +43,17 @@ export function closeServer(server: Server): Promise<void> {
     server.closeAllConnections?.();
   });
 }
+
+/** An HTTP error answer: status and a message naming what is wrong. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

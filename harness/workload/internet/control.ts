@@ -5,7 +5,7 @@
 //   PUT /domains/<name>/mode    {"mode":"normal"|"tempfail"|"reject-all"}: fault scenarios
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { BodyTooLarge, closeServer, readBody } from '../../../reference-impl/common/http.js';
+import { BodyTooLarge, closeServer, HttpError, readBody, sendJson } from '../../../reference-impl/common/http.js';
 import type { EventBuffer, SinkMode } from './events.js';
 import { listenOn } from './listen.js';
 
@@ -19,18 +19,7 @@ export interface ControlApi {
 const ModeBody = z.strictObject({ mode: z.enum(['normal', 'tempfail', 'reject-all']) });
 const MAX_LIMIT = 10_000;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
+const send = sendJson;
 
 function intParam(url: URL, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = url.searchParams.get(name);
