@@ -1,13 +1,12 @@
 // What the fault proxy costs with no toxic: throughput and round-trip latency of one loopback link
 // through the proxy against the same link direct, in the same run. Printed, not asserted
 // (targets: under 10% throughput loss, under 1 ms added p99).
-//   node dist/bench/fault-proxy.js
+//   npm run bench -- --only proxy
 // The proxy runs as its own program (dist/harness/faults/main.js), as it does in a run: in this
 // process it would share one event loop with the bench's client and server and halve both.
 // A plain `a.pipe(b)` relay in its own process is measured too: on a small machine the second
 // hop itself costs throughput, and the fault proxy should cost nothing beyond it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -223,18 +222,4 @@ function summarise(measures: LinkMeasure[]): LinkMeasure {
     p50Ms: median(measures.map((m) => m.p50Ms)),
     p99Ms: median(measures.map((m) => m.p99Ms)),
   };
-}
-
-function invokedDirectly(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-if (invokedDirectly()) {
-  benchFaultProxy().catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
 }

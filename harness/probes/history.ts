@@ -25,9 +25,18 @@ export class HistoryWriter {
   append(e: NewEvent): HistoryEvent {
     const event = { seq: ++this.seq, ts: e.ts ?? Date.now(), ...e } as HistoryEvent;
     event.seq = this.seq;
-    this.out.write(JSON.stringify(event) + '\n');
+    if (!this.out.write(JSON.stringify(event) + '\n')) this.backlogged = true;
     for (const l of this.listeners) l(event);
     return event;
+  }
+
+  private backlogged = false;
+
+  /** Wait until the file has caught up, so that a fast producer does not pile events up in memory. */
+  async settle(): Promise<void> {
+    if (!this.backlogged) return;
+    await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+    this.backlogged = false;
   }
 
   /** Live observers (progress display, event-triggered fault steps). */

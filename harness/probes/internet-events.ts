@@ -38,6 +38,7 @@ export class InternetEvents {
             this.history.append({ ...(rest as { type: string; ts: number }), source: 'internet' });
             this.after = Math.max(this.after, Number(seq));
           }
+          await this.history.settle();
           this.dropped = body.dropped;
           this.lastError = null;
           if (body.events.length < 5000) break;

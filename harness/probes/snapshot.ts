@@ -10,6 +10,7 @@ const ms = (d: unknown) => (d instanceof Date ? d.getTime() : null);
 export async function snapshotToHistory(h: HistoryWriter, marketing: SiteDb, execution: SiteDb, executionSite: 'marketing' | 'mid'): Promise<void> {
   const now = Date.now();
   for await (const r of marketing.rows(`select * from broadlog`)) {
+    await h.settle();
     const index = recipientIndex(String(r.email));
     h.append({ type: 'msg.prepared', ts: ms(r.prepared_at)!, index, email: r.email });
     if (r.transmitted_at) h.append({ type: 'msg.transmitted', ts: ms(r.transmitted_at)!, index });
@@ -25,6 +26,7 @@ export async function snapshotToHistory(h: HistoryWriter, marketing: SiteDb, exe
     });
   }
   for await (const r of execution.rows(`select * from broadlog`)) {
+    await h.settle();
     h.append({
       type: 'final.execution',
       ts: ms(r.event_at) ?? now,
@@ -42,10 +44,12 @@ export async function snapshotToHistory(h: HistoryWriter, marketing: SiteDb, exe
   }
   const tracking = `select t.id, t.kind, t.url_id, t.at, t.synced_at, b.email from tracking_log t join broadlog b on b.id = t.broadlog_id`;
   for await (const r of marketing.rows(tracking)) {
+    await h.settle();
     h.append({ type: 'track.visible', ts: ms(r.synced_at) ?? ms(r.at)!, at: ms(r.at), index: recipientIndex(String(r.email)), kind: r.kind, urlId: r.url_id });
   }
   if (executionSite === 'mid') {
     for await (const r of execution.rows(tracking)) {
+      await h.settle();
       h.append({ type: 'track.recorded', ts: ms(r.at)!, index: recipientIndex(String(r.email)), kind: r.kind, urlId: r.url_id });
     }
   }
