@@ -15,8 +15,9 @@ export interface E2eBench {
   messagesPerSecond: number | null;
   syncDelayP95Ms: number | null;
   peakRssMb: Record<string, number | null>;
-  /** Harness peak RSS per 1,000 recipients: flat when the harness keeps no per-message state. */
   harnessPeakRssMb: number;
+  /** Harness heap still in use after the campaign, after a forced GC (needs node --expose-gc). */
+  harnessHeapAfterRunMb: number | null;
 }
 
 /** The postmaster of each site database of a run, found by its data directory. */
@@ -39,6 +40,7 @@ export async function benchE2e(o: { recipients?: number; log?: (l: string) => vo
   const scenario = parseScenario({ name: 'bench-e2e', description: `${recipients} recipients, mid-sourcing`, workload: { recipients }, quiesceTimeout: '15m' });
   const out = join(REPORTS, `bench-e2e-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   const peaks: Record<string, number | null> = {};
+  let heapAfterRun: number | null = null;
   const t0 = Date.now();
   const result = await runScenario({
     scenario,
@@ -47,6 +49,9 @@ export async function benchE2e(o: { recipients?: number; log?: (l: string) => vo
     progress: new Progress(),
     // Read every process's peak memory while they are still alive.
     beforeSnapshot: async (running) => {
+      // What the harness still holds once the campaign is done (garbage collected first).
+      (globalThis as { gc?: () => void }).gc?.();
+      heapAfterRun = process.memoryUsage().heapUsed / 1e6;
       for (const [node, pid] of Object.entries(running.pids())) peaks[node] = peakRssMb(pid);
       for (const [db, pid] of Object.entries(postmasters(running.runDir))) {
         peaks[`${db} (postmaster)`] = peakRssMb(pid);
@@ -66,9 +71,11 @@ export async function benchE2e(o: { recipients?: number; log?: (l: string) => vo
     syncDelayP95Ms: result.metrics.syncDelayMs.p95,
     peakRssMb: peaks,
     harnessPeakRssMb: harness,
+    harnessHeapAfterRunMb: heapAfterRun,
   };
   log(`e2e: ${recipients} recipients, mid-sourcing, process runtime: ${result.verdict}, ${fmt(elapsed, 0)} s (target < 600 s: ${fmt(elapsed / 600, 2)} of the budget)`);
   log(`  throughput ${fmt(r.messagesPerSecond)} msg/s, sync delay p95 ${fmt(r.syncDelayP95Ms, 0)} ms; report ${out}/report.html`);
+  log(`  harness heap in use after the campaign (after GC): ${fmt(heapAfterRun)} MB; peak RSS below includes garbage not yet collected`);
   log('  peak RSS (MB):');
   for (const [k, v] of Object.entries(peaks)) log(`    ${k.padEnd(34)} ${fmt(v)}`);
   return r;

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../../reference-impl/common/duration.js';
+import { ConfigError } from '../../reference-impl/common/errors.js';
 import { evaluateFile } from '../checks/index.js';
 import type { RunFacts } from '../checks/types.js';
 import { InternetEvents } from '../probes/internet-events.js';
@@ -14,7 +15,7 @@ import { REPORTS, VERSION } from '../paths.js';
 import { renderReport } from '../report/html.js';
 import { computeMetrics } from '../report/metrics.js';
 import type { RunResult } from '../report/result.js';
-import { processRuntime } from '../runtime/process.js';
+import { RUNTIMES } from '../runtime/index.js';
 import type { RunningTopology } from '../runtime/types.js';
 import type { Scenario } from '../scenario.js';
 import { MODES } from '../topology/modes.js';
@@ -28,7 +29,8 @@ import { waitForQuiescence } from './quiesce.js';
 
 export interface RunOptions {
   scenario: Scenario;
-  runtime?: 'process';
+  /** A key of RUNTIMES; default process. */
+  runtime?: string;
   /** Write the run's files here instead of reports/<run-id>/. */
   out?: string;
   /** The command line that re-runs this run, recorded in the result. */
@@ -71,6 +73,9 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     rmSync(latest, { force: true });
     symlinkSync(id, latest);
   }
+  const runtimeName = o.runtime ?? 'process';
+  const runtime = RUNTIMES[runtimeName];
+  if (!runtime) throw new ConfigError(`unknown runtime "${runtimeName}" (known: ${Object.keys(RUNTIMES).join(', ')})`);
   const started = Date.now();
   const history = new HistoryWriter(join(runDir, 'history.ndjson'));
   const topology = MODES[s.mode](topologyOptions(s));
@@ -81,7 +86,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     executionSite: topology.facts.executionSite,
     clientUplink: topology.facts.clientUplink,
   };
-  progress.say(`run ${id}: ${s.workload.recipients} recipients, ${s.mode} mode, process runtime, seed ${s.seed}`);
+  progress.say(`run ${id}: ${s.workload.recipients} recipients, ${s.mode} mode, ${runtimeName} runtime, seed ${s.seed}`);
   progress.say(`files: ${runDir}`);
 
   let running: RunningTopology | null = null;
@@ -90,8 +95,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   let execution: SiteDb | null = null;
   let internet: InternetEvents | null = null;
   try {
-    running = await processRuntime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl });
-    history.append({ type: 'run.start', scenario: s.name, runtime: 'process', seed: s.seed, ...facts, timeScale: s.timeScale });
+    running = await runtime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl });
+    history.append({ type: 'run.start', scenario: s.name, runtime: runtimeName, seed: s.seed, ...facts, timeScale: s.timeScale });
     for (const p of running.ports) history.append({ type: 'node.port', ...p });
 
     marketing = new SiteDb('marketing', running.databaseUrl('marketing-db', 'marketing'));
@@ -150,7 +155,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     scenario: s.name,
     description: s.description,
     mode: s.mode,
-    runtime: 'process',
+    runtime: running?.runtime ?? (runtimeName as RunResult['runtime']),
     seed: s.seed,
     verdict,
     startedAt: new Date(started).toISOString(),
