@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MxRule } from '../reference-impl/common/config.js';
 import { parseDuration } from '../reference-impl/common/duration.js';
 import { parseWith } from '../reference-impl/common/errors.js';
+import { Timeline } from './nemesis/schema.js';
 import { RecipientBehaviour, WorkloadDomains } from './workload/model.js';
 
 const duration = z.string().superRefine((v, ctx) => {
@@ -57,6 +58,11 @@ export const Scenario = z.strictObject({
   /** How long to wait for everything to settle after the last message (wall time). */
   quiesceTimeout: duration.default('5m'),
   misconfig: z.strictObject({ allFieldsToMid: z.boolean().optional(), marketingMta: z.boolean().optional() }).optional(),
+  /** Faults to inject while the campaign runs (harness/nemesis/schema.ts). */
+  timeline: Timeline,
+  /** "Caught up": statuses visible within the sync period plus this bound, which covers the sync
+   *  run's own work. Wall time (not scaled): that work is not a schedule. */
+  catchUpBound: duration.default('3s'),
 });
 export type Scenario = z.output<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;

@@ -88,3 +88,65 @@ describe('checks', () => {
     expect(Object.keys(await statuses(healthy().filter((e) => e.type !== 'final.execution'), onPrem)).sort()).toEqual(['final-status', 'no-duplicates', 'nothing-lost']);
   });
 });
+
+describe('checks after faults', () => {
+  const withTiming: RunFacts = {
+    ...facts,
+    recipients: 3,
+    syncPeriodMs: 1000,
+    catchUpBoundMs: 500,
+    quota: { periodMs: 1000, periodsPerHour: 12, rules: [{ name: 'r', domains: ['a.test'], maxConnections: 2, maxMessagesPerHour: 120 }] },
+  };
+  const ev = (list: Omit<HistoryEvent, 'seq'>[]) => list.map((e, i) => ({ ...e, seq: i + 1 }) as HistoryEvent);
+  const byId = async (events: HistoryEvent[], id: string) => (await evaluate(withTiming, events)).find((r) => r.id === id)!;
+
+  it('caught-up passes within the sync period plus the bound, fails beyond, and on a status never visible', async () => {
+    const base = [
+      { ts: 10_000, type: 'sink.accepted', index: 0, domain: 'a.test' },
+      { ts: 10_000, type: 'sink.accepted', index: 1, domain: 'a.test' },
+      { ts: 10_000, type: 'sink.rejected', index: 2, domain: 'a.test' },
+    ];
+    const visible = (lag: number) => [0, 1, 2].map((i) => ({ ts: 20_000, type: 'final.marketing', index: i, status: 'sent', firstVisibleAt: 10_000 + lag }));
+    expect((await byId(ev([...base, ...visible(1400)]), 'caught-up')).status).toBe('pass');
+    const late = await byId(ev([...base, ...visible(1600)]), 'caught-up');
+    expect(late.status).toBe('fail');
+    expect(late.detail).toMatch(/1600 ms/);
+    const never = ev([...base, ...visible(100).map((e) => (e.index === 1 ? { ...e, firstVisibleAt: null } : e))]);
+    expect((await byId(never, 'caught-up')).status).toBe('fail');
+  });
+
+  it('caught-up counts from the end of a fault window that held a status back', async () => {
+    const held = ev([
+      { ts: 10_000, type: 'fault.start', name: 'block instance->mid' },
+      ...[0, 1, 2].map((i) => ({ ts: 10_500, type: 'sink.accepted', index: i, domain: 'a.test' })),
+      { ts: 30_000, type: 'fault.stop', name: 'block instance->mid' },
+      ...[0, 1, 2].map((i) => ({ ts: 40_000, type: 'final.marketing', index: i, status: 'sent', firstVisibleAt: 31_200 })),
+    ]);
+    expect((await byId(held, 'caught-up')).status).toBe('pass');
+    const stillLate = held.map((e) => (e.type === 'final.marketing' && e.index === 2 ? { ...e, firstVisibleAt: 32_000 } : e));
+    expect((await byId(stillLate, 'caught-up')).status).toBe('fail');
+  });
+
+  it('quota passes within the period quota and fails on a seeded breach of messages or connections', async () => {
+    // 120/hour over 12 periods: 10 per period, plus one per connection across a boundary.
+    const messages = (n: number, at: number) => Array.from({ length: n }, (_, k) => ({ ts: at + k, type: 'sink.accepted', index: 0, domain: 'a.test' }));
+    expect((await byId(ev(messages(12, 5000)), 'quota')).status).toBe('pass');
+    const breach = await byId(ev(messages(13, 5000)), 'quota');
+    expect(breach.status).toBe('fail');
+    expect(breach.detail).toMatch(/13 messages in one period, quota 10/);
+    const conns = ev([
+      ...['s1', 's2', 's3'].map((id, k) => ({ ts: 5000 + k, type: 'sink.connect', sessionId: id, domain: 'a.test' })),
+      ...messages(1, 5100),
+    ]);
+    expect((await byId(conns, 'quota')).detail).toMatch(/3 simultaneous connections, limit 2/);
+    const sequential = ev([
+      { ts: 5000, type: 'sink.connect', sessionId: 's1', domain: 'a.test' },
+      { ts: 5001, type: 'sink.closed', sessionId: 's1', domain: 'a.test' },
+      { ts: 5002, type: 'sink.connect', sessionId: 's2', domain: 'a.test' },
+      { ts: 5003, type: 'sink.connect', sessionId: 's3', domain: 'a.test' },
+      ...messages(1, 5100),
+    ]);
+    expect((await byId(sequential, 'quota')).status).toBe('pass');
+    expect((await byId(ev([]), 'quota')).status).toBe('fail');
+  });
+});

@@ -5,9 +5,11 @@ import { noDuplicates } from './no-duplicates.js';
 import { noSmtpFromMarketing } from './no-smtp-from-marketing.js';
 import { nothingLost } from './nothing-lost.js';
 import { templateFieldsOnly } from './template-fields-only.js';
+import { caughtUp } from './caught-up.js';
+import { quotaAdherence } from './quota.js';
 import type { Check, CheckResult, RunFacts } from './types.js';
 
-export const CHECKS: Check[] = [finalStatus, nothingLost, noDuplicates, noSmtpFromMarketing, templateFieldsOnly];
+export const CHECKS: Check[] = [finalStatus, nothingLost, noDuplicates, noSmtpFromMarketing, templateFieldsOnly, caughtUp, quotaAdherence];
 
 /** Run the applicable checks over events (an array for tests, a history file for runs). */
 export async function evaluate(facts: RunFacts, events: Iterable<HistoryEvent> | AsyncIterable<HistoryEvent>, checks = CHECKS): Promise<CheckResult[]> {

@@ -9,6 +9,15 @@ export interface RunFacts {
   executionSite: 'marketing' | 'mid';
   /** The link from the client's site to the provider, when there is one (mid-sourcing). */
   clientUplink?: string;
+  /** Wall ms of the delivery logs sync period, and the allowance for catching up after a fault. */
+  syncPeriodMs?: number;
+  catchUpBoundMs?: number;
+  /** The MX rules as the stat server applies them, with the workload domains each governs. */
+  quota?: {
+    periodMs: number;
+    periodsPerHour: number;
+    rules: { name: string; domains: string[]; maxConnections: number; maxMessagesPerHour: number }[];
+  };
 }
 
 export interface CheckResult {

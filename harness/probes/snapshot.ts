@@ -42,6 +42,9 @@ export async function snapshotToHistory(h: HistoryWriter, marketing: SiteDb, exe
       mktBroadLogId: r.mkt_broadlog_id,
     });
   }
+  // Delivery parts (mid-sourcing): how many times each was submitted before the mid accepted it.
+  const parts = await marketing.query(`select part_index, attempts, count, accepted_at from delivery_part order by part_index`).catch(() => ({ rows: [] }));
+  for (const r of parts.rows) h.append({ type: 'part.final', ts: ms(r.accepted_at) ?? now, part: r.part_index, attempts: r.attempts, recipients: r.count, accepted: !!r.accepted_at });
   const tracking = `select t.id, t.kind, t.url_id, t.at, t.synced_at, b.email from tracking_log t join broadlog b on b.id = t.broadlog_id`;
   for await (const r of marketing.rows(tracking)) {
     await h.settle();

@@ -27,10 +27,10 @@ export function renderReport(r: RunResult): string {
   const shades = shadesOf(r);
   const failed = r.checks.filter((c) => c.status === 'fail');
   const charts = [
-    lineChart('Throughput (SMTP outcomes at the MXs per second)', 'seconds since the first SMTP outcome', 'messages/s', [{ name: 'messages/s', color: '#1d3557', points: r.series.throughput }], shades),
+    lineChart('Throughput (SMTP outcomes at the MXs per second)', 'seconds since the delivery started', 'messages/s', [{ name: 'messages/s', color: '#1d3557', points: r.series.throughput }], shades),
     lineChart(
       'Sync delay over time (MX reply -> status visible on the marketing instance)',
-      'seconds since the first SMTP outcome (by the message\'s send time)',
+      'seconds since the delivery started (by the time of the message\'s SMTP outcome)',
       'ms',
       [
         { name: 'p50', color: '#2a9d8f', points: r.series.syncDelay.map((b) => [b.t, b.p50]) },
@@ -39,7 +39,10 @@ export function renderReport(r: RunResult): string {
       ],
       shades,
     ),
-    lineChart('Queue depth at the execution site (messages waiting or being sent)', 'seconds since run start', 'messages', [{ name: 'queued', color: '#6d597a', points: r.series.queueDepth }]),
+    lineChart('Queue depth at the execution site (messages waiting or being sent)', 'seconds since the delivery started', 'messages', [{ name: 'queued', color: '#6d597a', points: r.series.queueDepth }], shades),
+    ...(r.series.soapRtt.length
+      ? [lineChart('SOAP round trip of the link to the mid (probe)', 'seconds since the delivery started', 'ms', [{ name: 'round trip', color: '#264653', points: r.series.soapRtt }], shades)]
+      : []),
     barChart('Sync delay per message (histogram)', 'ms', r.series.syncDelayHistogram.map((b) => ({ label: `${b.fromMs}`, n: b.n }))),
   ];
   const rows = (pairs: [string, string][]) => pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num">${v}</td></tr>`).join('');
@@ -53,6 +56,7 @@ export function renderReport(r: RunResult): string {
     ['failed hard / soft / ignored', `${num(m.failed.hard)} / ${num(m.failed.soft)} / ${num(m.failed.ignored)}`],
     ['lost', num(m.lost)],
     ['duplicates (indeterminate apart)', `${num(m.duplicates)} (${num(m.indeterminate)} indeterminate outcomes)`],
+    ['delivery parts submitted again', num(m.partsResubmitted)],
     ['async bounces', num(m.bounces)],
     ['opens / clicks visible on marketing', `${num(m.opens)} / ${num(m.clicks)}`],
     ['throughput', `${num(m.throughput.messagesPerSecond, 1)} msg/s = ${num(m.throughput.messagesPerHour)} msg/h (wall clock)`],
@@ -61,6 +65,7 @@ export function renderReport(r: RunResult): string {
     ['duration', ms(r.durationMs)],
   ])}</table>
 <h2>Charts</h2>${charts.join('\n')}
+${r.faults.length ? faultTable(r) : ''}
 <h2>Checks</h2><table id="checks"><tr><th>check</th><th>status</th><th>detail</th></tr>${r.checks
     .map((c) => `<tr><td><b>${esc(c.id)}</b><br>${esc(c.title)}</td><td class="status-${c.status}">${c.status}</td><td>${esc(c.detail)}</td></tr>`)
     .join('')}</table>
@@ -79,4 +84,13 @@ export function renderReport(r: RunResult): string {
   ])}</table>
 </body></html>
 `;
+}
+
+function faultTable(r: RunResult): string {
+  const o = r.metrics.outsideFaults;
+  const row = (name: string, when: string, w: RunResult['metrics']['outsideFaults']) =>
+    `<tr><td>${name}</td><td>${when}</td><td class="num">${num(w.messages)}</td><td class="num">${num(w.messagesPerSecond, 1)}</td><td class="num">${ms(w.syncDelayP95Ms)}</td><td class="num">${ms(w.soapRttP50Ms)}</td><td class="num">${num(w.soapFailures)}</td></tr>`;
+  return `<h2>Faults</h2><table id="faults"><tr><th>fault</th><th>window (s since the delivery started)</th><th>messages with their SMTP outcome in it</th><th>msg/s</th><th>sync delay p95</th><th>SOAP round trip p50</th><th>SOAP probes failed</th></tr>
+${r.faults.map((f) => row(`<b>${esc(f.name)}</b> (${esc(f.kind)} on ${esc(f.target)})`, `${f.from.toFixed(1)} – ${f.to === null ? 'end' : f.to.toFixed(1)}`, f)).join('')}
+${row('<i>outside every fault</i>', '', o)}</table>`;
 }

@@ -19,6 +19,8 @@ export interface Metrics {
   failed: { hard: number; soft: number; ignored: number };
   lost: number;
   duplicates: number;
+  /** Delivery parts sent to the mid more than once (an answer lost to a fault); stored once each. */
+  partsResubmitted: number;
   indeterminate: number;
   bounces: number;
   opens: number;
@@ -28,17 +30,42 @@ export interface Metrics {
   links: Record<string, { bytesUp: number; bytesDown: number; connections?: number }>;
   /** Bytes that crossed the client's uplink per message, and the SMTP bytes the provider sent per message. */
   bandwidth: { uplinkBytesPerMessage: number | null; smtpBytesPerMessage: number | null; ratio: number | null };
+  /** SOAP round trips of the client uplink, measured by the probe (mid-sourcing). */
+  soapRttMs: Percentiles & { failures: number };
+  /** Every series is in seconds since the delivery started. */
   series: {
-    /** Seconds since the first SMTP outcome; SMTP outcomes per second. */
+    /** SMTP outcomes at the MXs per second. */
     throughput: [number, number][];
-    /** Seconds since the first SMTP outcome (of the message); sync delay percentiles of messages in that bucket. */
+    /** Sync delay percentiles of the messages whose SMTP outcome fell in each bucket. */
     syncDelay: { t: number; p50: number; p95: number; max: number; n: number }[];
-    /** Seconds since run start; messages waiting at the execution site. */
+    /** Messages waiting or being sent at the execution site. */
     queueDepth: [number, number][];
+    /** SOAP round trip of the client uplink (ms); failed probes are left out. */
+    soapRtt: [number, number][];
     syncDelayHistogram: { fromMs: number; toMs: number; n: number }[];
   };
-  /** Fault windows (seconds since the first SMTP outcome), for shading charts. */
-  faults: { name: string; from: number; to: number | null }[];
+  /** Fault windows (seconds since the delivery started) and what happened during each. */
+  faults: FaultEffect[];
+  /** The same measures outside every fault window, to compare with. */
+  outsideFaults: WindowMeasures;
+}
+
+export interface WindowMeasures {
+  /** Messages whose SMTP outcome fell in the window. */
+  messages: number;
+  messagesPerSecond: number | null;
+  syncDelayP95Ms: number | null;
+  soapRttP50Ms: number | null;
+  soapFailures: number;
+}
+export interface FaultEffect extends WindowMeasures {
+  /** A fault that holds traffic back (block, reject, crash...), not a condition (latency, bandwidth). */
+  holds: boolean;
+  name: string;
+  target: string;
+  kind: string;
+  from: number;
+  to: number | null;
 }
 
 function percentiles(h: hdr.Histogram): Percentiles {
@@ -55,10 +82,13 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
   let firstOutcome = Infinity;
   let lastOutcome = -Infinity;
   const perSecond = new Map<number, number>();
-  const m = { delivered: 0, hard: 0, soft: 0, ignored: 0, bounces: 0, opens: 0, clicks: 0, indeterminate: 0, smtpBytes: 0, accepted: 0 };
+  const m = { partsResubmitted: 0, delivered: 0, hard: 0, soft: 0, ignored: 0, bounces: 0, opens: 0, clicks: 0, indeterminate: 0, smtpBytes: 0, accepted: 0 };
   let links: Metrics['links'] = {};
   const queue: [number, number][] = [];
-  const faults: { name: string; from: number; to: number | null }[] = [];
+  const faults: { name: string; target: string; kind: string; holds: boolean; from: number; to: number | null }[] = [];
+  const soap: [number, number][] = [];
+  const soapFailedAt: number[] = [];
+  let deliveryStart = NaN;
   let uplink: string | undefined;
 
   for await (const e of events) {
@@ -105,14 +135,24 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
         if (e.kind === 'open') m.opens++;
         else m.clicks++;
         break;
+      case 'delivery.started':
+        deliveryStart = e.ts;
+        break;
       case 'sample':
-        if (typeof e.executionQueue === 'number') queue.push([(e.ts - runStart) / 1000, e.executionQueue]);
+        if (typeof e.executionQueue === 'number') queue.push([e.ts, e.executionQueue]);
+        break;
+      case 'probe.soap':
+        if (e.ok) soap.push([e.ts, Number(e.rttMs)]);
+        else soapFailedAt.push(e.ts);
+        break;
+      case 'part.final':
+        if (Number(e.attempts) > 1) m.partsResubmitted++;
         break;
       case 'links.final':
         links = e.links as Metrics['links'];
         break;
       case 'fault.start':
-        faults.push({ name: String(e.name), from: e.ts, to: null });
+        faults.push({ name: String(e.name), target: String(e.target), kind: String(e.kind), holds: e.holds !== false, from: e.ts, to: null });
         break;
       case 'fault.stop': {
         const f = [...faults].reverse().find((x) => x.name === e.name && x.to === null);
@@ -124,7 +164,7 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
 
   // Sync delay per message, overall and by the time its SMTP outcome happened.
   const all = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 24 * 3_600_000, numberOfSignificantValueDigits: 3 });
-  const t0 = Number.isFinite(firstOutcome) ? firstOutcome : runStart;
+  const t0 = Number.isFinite(deliveryStart) ? deliveryStart : Number.isFinite(firstOutcome) ? firstOutcome : runStart;
   const span = Math.max(1, lastOutcome - t0);
   const bucketMs = Math.max(1000, Math.ceil(span / 60 / 1000) * 1000);
   const buckets = new Map<number, hdr.Histogram>();
@@ -134,7 +174,7 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
     if (Number.isNaN(outcomeAt[i]) || Number.isNaN(visibleAt[i])) continue;
     const d = Math.max(1, Math.round(visibleAt[i] - outcomeAt[i]));
     all.recordValue(d);
-    const b = Math.floor((outcomeAt[i] - t0) / bucketMs);
+    const b = Math.floor((outcomeAt[i] - t0) / bucketMs);  // buckets counted from the delivery's start
     let h = buckets.get(b);
     if (!h) buckets.set(b, (h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 24 * 3_600_000, numberOfSignificantValueDigits: 2 })));
     h.recordValue(d);
@@ -155,7 +195,33 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
   const outcomes = [...perSecond.values()].reduce((a, b) => a + b, 0);
   const windowMs = Number.isFinite(firstOutcome) ? Math.max(1, lastOutcome - firstOutcome) : 0;
   const rate = outcomes > 1 && windowMs ? outcomes / (windowMs / 1000) : null;
-  const firstSecond = Math.floor(t0 / 1000);
+  const sec = (ts: number) => (ts - t0) / 1000;
+  const end = Math.max(lastOutcome, ...faults.map((f) => f.to ?? f.from));
+  const windows = faults.map((f) => ({ ...f, to: f.to ?? end }));
+  // "Outside faults" means outside the faults that hold traffic back; a condition (latency,
+  // bandwidth) that lasts the whole run would leave nothing to compare with.
+  const holding = windows.filter((w) => w.holds);
+  const inWindow = (ts: number) => holding.some((w) => ts >= w.from && ts <= w.to);
+  const measure = (within: (ts: number) => boolean, spanMs: number): WindowMeasures => {
+    const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 24 * 3_600_000, numberOfSignificantValueDigits: 2 });
+    let messages = 0;
+    for (let i = 0; i < n; i++) {
+      if (Number.isNaN(outcomeAt[i]) || !within(outcomeAt[i])) continue;
+      messages++;
+      if (!Number.isNaN(visibleAt[i])) h.recordValue(Math.max(1, Math.round(visibleAt[i] - outcomeAt[i])));
+    }
+    const rtts = soap.filter(([ts]) => within(ts)).map(([, v]) => v).sort((a, b) => a - b);
+    return {
+      messages,
+      messagesPerSecond: spanMs > 0 ? messages / (spanMs / 1000) : null,
+      syncDelayP95Ms: h.totalCount ? h.getValueAtPercentile(95) : null,
+      soapRttP50Ms: rtts.length ? rtts[Math.floor(rtts.length / 2)] : null,
+      soapFailures: soapFailedAt.filter(within).length,
+    };
+  };
+  const faultSpan = holding.reduce((a, w) => a + (w.to - w.from), 0);
+  const rttAll = soap.map(([, v]) => v).sort((a, b) => a - b);
+  const pick = (q: number) => (rttAll.length ? rttAll[Math.min(rttAll.length - 1, Math.floor(q * rttAll.length))] : null);
   const uplinkBytes = uplink && links[uplink] ? links[uplink].bytesUp : null;
   const perMsgUp = uplinkBytes !== null && n ? uplinkBytes / n : null;
   const perMsgSmtp = m.accepted ? m.smtpBytes / m.accepted : null;
@@ -165,6 +231,7 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
     failed: { hard: m.hard, soft: m.soft, ignored: m.ignored },
     lost: 0, // filled from the nothing-lost check, which owns the definition
     duplicates,
+    partsResubmitted: m.partsResubmitted,
     indeterminate: m.indeterminate,
     bounces: m.bounces,
     opens: m.opens,
@@ -173,12 +240,23 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
     syncDelayMs: percentiles(all),
     links,
     bandwidth: { uplinkBytesPerMessage: perMsgUp, smtpBytesPerMessage: perMsgSmtp, ratio: perMsgUp !== null && perMsgSmtp ? perMsgUp / perMsgSmtp : null },
+    soapRttMs: { count: rttAll.length, p50: pick(0.5), p95: pick(0.95), p99: pick(0.99), max: rttAll.length ? rttAll[rttAll.length - 1] : null, failures: soapFailedAt.length },
     series: {
-      throughput: [...perSecond.entries()].sort((a, b) => a[0] - b[0]).map(([s, c]) => [s - firstSecond, c]),
+      throughput: [...perSecond.entries()].sort((a, b) => a[0] - b[0]).map(([s, c]) => [s - t0 / 1000, c]),
       syncDelay,
-      queueDepth: queue,
+      queueDepth: queue.map(([ts, q]) => [sec(ts), q]),
+      soapRtt: soap.map(([ts, v]) => [sec(ts), v]),
       syncDelayHistogram: histogram,
     },
-    faults: faults.map((f) => ({ name: f.name, from: (f.from - t0) / 1000, to: f.to === null ? null : (f.to - t0) / 1000 })),
+    faults: faults.map((f, k) => ({
+      holds: f.holds,
+      name: f.name,
+      target: f.target,
+      kind: f.kind,
+      from: sec(f.from),
+      to: f.to === null ? null : sec(f.to),
+      ...measure((ts) => ts >= windows[k].from && ts <= windows[k].to, windows[k].to - windows[k].from),
+    })),
+    outsideFaults: measure((ts) => !inWindow(ts), Math.max(0, windowMs - faultSpan)),
   };
 }

@@ -21,6 +21,8 @@ export interface QuiesceOptions {
   timeoutMs: number;
   recipients: number;
   intervalMs?: number;
+  /** Something else that keeps the run from settling (faults in effect or to come), or null. */
+  busy?: () => string | null;
 }
 
 export async function waitForQuiescence(o: QuiesceOptions): Promise<{ ok: boolean; waitedMs: number; detail: string }> {
@@ -55,6 +57,8 @@ export async function waitForQuiescence(o: QuiesceOptions): Promise<{ ok: boolea
       const exTrackCount = exTrack < 0 ? mkTrack : exTrack;
       const reasons: string[] = [];
       if (total === 0) reasons.push('no message prepared yet');
+      const busy = o.busy?.();
+      if (busy) reasons.push(busy);
       if (finalMk < total) reasons.push(`${total - finalMk} messages without a final status on the marketing instance`);
       if (internetBusy) reasons.push(`the Internet still has ${internetBusy} DSNs/opens/clicks to do`);
       if (bounced < dsnSent) reasons.push(`${dsnSent - bounced} DSNs not yet recorded by inMail`);

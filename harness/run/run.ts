@@ -5,9 +5,13 @@ import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../../reference-impl/common/duration.js';
 import { ConfigError } from '../../reference-impl/common/errors.js';
+import { DEFAULT_MX_RULES } from '../../reference-impl/common/config.js';
+import { ruleFor } from '../../reference-impl/common/mx-rules.js';
 import { evaluateFile } from '../checks/index.js';
 import type { RunFacts } from '../checks/types.js';
+import { Nemesis, validateTimeline } from '../nemesis/nemesis.js';
 import { InternetEvents } from '../probes/internet-events.js';
+import { SoapRttProbe } from '../probes/soap-rtt.js';
 import { HistoryWriter, readHistory } from '../probes/history.js';
 import { SiteDb } from '../probes/site-db.js';
 import { snapshotToHistory } from '../probes/snapshot.js';
@@ -79,12 +83,16 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   const started = Date.now();
   const history = new HistoryWriter(join(runDir, 'history.ndjson'));
   const topology = MODES[s.mode](topologyOptions(s));
+  validateTimeline(s.timeline, topology, s.workload.domains.map((d) => d.name));
   const facts: RunFacts = {
     mode: s.mode,
     recipients: s.workload.recipients,
     marketingHostName: topology.facts.marketingHostName,
     executionSite: topology.facts.executionSite,
     clientUplink: topology.facts.clientUplink,
+    syncPeriodMs: topology.facts.executionSite === 'mid' ? parseDuration(s.sync.deliveryLogsPeriod) / s.timeScale : 0,
+    catchUpBoundMs: parseDuration(s.catchUpBound),
+    quota: quotaFacts(s),
   };
   progress.say(`run ${id}: ${s.workload.recipients} recipients, ${s.mode} mode, ${runtimeName} runtime, seed ${s.seed}`);
   progress.say(`files: ${runDir}`);
@@ -94,6 +102,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   let marketing: SiteDb | null = null;
   let execution: SiteDb | null = null;
   let internet: InternetEvents | null = null;
+  let nemesis: Nemesis | null = null;
+  let soapProbe: SoapRttProbe | null = null;
   try {
     running = await runtime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl });
     history.append({ type: 'run.start', scenario: s.name, runtime: runtimeName, seed: s.seed, ...facts, timeScale: s.timeScale });
@@ -113,6 +123,12 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     history.append({ type: 'delivery.created', deliveryId: created.id, fields: created.fields, urls: created.urls });
     const startedDelivery = await post(`${api}/api/deliveries/${created.id}/start`, {});
     history.append({ type: 'delivery.started', deliveryId: created.id, ...startedDelivery });
+    nemesis = new Nemesis(running, s.timeline, history, { timeScale: s.timeScale, recipients: s.workload.recipients });
+    nemesis.start();
+    if (facts.clientUplink) {
+      soapProbe = new SoapRttProbe(running.links[facts.clientUplink].listen, history);
+      soapProbe.start();
+    }
 
     quiesce = await waitForQuiescence({
       facts,
@@ -123,8 +139,11 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
       progress,
       timeoutMs: parseDuration(s.quiesceTimeout),
       recipients: s.workload.recipients,
+      busy: () => nemesis?.busy ?? null,
     });
     history.append({ type: 'run.quiesced', ok: quiesce.ok, waitedMs: quiesce.waitedMs, detail: quiesce.detail });
+    await nemesis.stop();
+    soapProbe?.stop();
     await o.beforeSnapshot?.(running);
     await internet.stop();
     internet = null;
@@ -132,6 +151,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     await snapshotToHistory(history, marketing, execution, facts.executionSite);
     history.append({ type: 'links.final', links: await linkStats(running) });
   } finally {
+    soapProbe?.stop();
+    await nemesis?.stop().catch(() => {});
     await internet?.stop().catch(() => {});
     if (execution && execution !== marketing) await execution.close().catch(() => {});
     await marketing?.close().catch(() => {});
@@ -195,14 +216,41 @@ async function linkStats(running: RunningTopology): Promise<Record<string, { byt
   );
 }
 
+/** The MX rules as the stat server applies them (defaults included), and the domains of each. */
+function quotaFacts(s: Scenario): RunFacts['quota'] {
+  const rules = s.mxRules ?? DEFAULT_MX_RULES;
+  const periodsPerHour = 12;
+  return {
+    periodMs: 3_600_000 / periodsPerHour / s.timeScale,
+    periodsPerHour,
+    rules: rules.map((r) => ({
+      name: r.name,
+      domains: s.workload.domains.map((d) => d.name).filter((d) => ruleFor(rules, d).name === r.name),
+      maxConnections: r.maxConnections,
+      maxMessagesPerHour: r.maxMessagesPerHour,
+    })),
+  };
+}
+
 function narrate(s: Scenario, m: Awaited<ReturnType<typeof computeMetrics>>, checks: { status: string; id: string }[], q: { ok: boolean; detail: string }): string {
   const failed = checks.filter((c) => c.status === 'fail').map((c) => c.id);
   const rate = m.throughput.messagesPerSecond === null ? 'no measurable' : `${m.throughput.messagesPerSecond.toFixed(1)} messages/s`;
   const delay = m.syncDelayMs.p95 === null ? 'no sync delay could be measured' : `95% of statuses were visible on the marketing instance within ${(m.syncDelayMs.p95 / 1000).toFixed(2)} s of the MX's answer`;
+  const secs = (v: number | null) => (v === null ? 'n/a' : `${(v / 1000).toFixed(2)} s`);
+  const conditions = m.faults.filter((f) => !f.holds).map((f) => `${f.name} (${f.kind} on ${f.target})`);
+  const faults = m.faults.filter((f) => f.holds).map((f) => {
+    const window = `${f.from.toFixed(1)} s to ${f.to === null ? 'the end' : `${f.to.toFixed(1)} s`}`;
+    const soap = f.soapFailures ? `, ${f.soapFailures} SOAP probes failed` : f.soapRttP50Ms !== null ? `, SOAP round trip ${f.soapRttP50Ms.toFixed(0)} ms (outside: ${m.outsideFaults.soapRttP50Ms?.toFixed(0) ?? 'n/a'} ms)` : '';
+    return `${f.name} (${f.kind} on ${f.target}) from ${window}: ${f.messages} messages had their SMTP outcome during it, their statuses reached the marketing instance with p95 ${secs(f.syncDelayP95Ms)} against ${secs(m.outsideFaults.syncDelayP95Ms)} outside faults${soap}.`;
+  });
   return (
     `${m.recipients} recipients in ${s.mode} mode: ${m.delivered} delivered, ${m.failed.hard} hard and ${m.failed.soft} soft failures ` +
     `(${m.bounces} of them asynchronous bounces), ${m.opens} opens and ${m.clicks} clicks brought back. Throughput ${rate}; ${delay}. ` +
+    (conditions.length ? `Conditions: ${conditions.join(', ')}. ` : '') +
+    (faults.length ? `${faults.join(' ')} ` : '') +
+    (m.partsResubmitted ? `${m.partsResubmitted} delivery parts were submitted again after losing their answer; the mid stored each once. ` : '') +
+    (m.indeterminate ? `${m.indeterminate} SMTP outcomes were indeterminate (connection lost after the data). ` : '') +
     (q.ok ? '' : `The run did not settle: ${q.detail}. `) +
-    (failed.length ? `Failed checks: ${failed.join(', ')}.` : 'All checks passed.')
+    (failed.length ? `Failed checks: ${failed.join(', ')}.` : `All ${checks.length} checks passed: nothing lost, nothing sent twice.`)
   );
 }

@@ -243,6 +243,22 @@ export const processRuntime: Runtime = {
           c.log.end();
           await startNode(c.node, false);
         },
+        async block(link, kind, direction = 'both') {
+          if (!links[link]) throw new Error(`no link "${link}" (links: ${Object.keys(links).join(', ')})`);
+          if (kind === 'reject') {
+            await faults.setEnabled(link, false);
+            return;
+          }
+          // A black hole: data vanishes and connections stay open, as behind a DROP rule.
+          for (const stream of direction === 'both' ? (['upstream', 'downstream'] as const) : [direction]) {
+            await faults.addToxic(link, { type: 'timeout', name: `firewall_drop_${stream}`, stream, attributes: { timeout: 0 } });
+          }
+        },
+        async unblock(link) {
+          const p = await faults.getProxy(link);
+          if (!p.enabled) await faults.setEnabled(link, true);
+          for (const stream of ['upstream', 'downstream']) await faults.removeToxic(link, `firewall_drop_${stream}`).catch(() => {});
+        },
         pids: () => Object.fromEntries([...children].filter(([, c]) => c.proc.pid).map(([k, c]) => [k, c.proc.pid!])),
         async stop() {
           await stop();

@@ -15,6 +15,8 @@ export const NewDelivery = z.object({
     html: z.string().min(1),
     text: z.string().optional(),
   }),
+  /** The recipients it targets: those whose address matches this SQL LIKE pattern (default: all). */
+  target: z.object({ emailLike: z.string().min(1) }).optional(),
 });
 
 export async function createDelivery(pool: Pool, body: unknown): Promise<{ id: number; fields: string[]; urls: number }> {
@@ -22,7 +24,11 @@ export async function createDelivery(pool: Pool, body: unknown): Promise<{ id: n
   const fields = templateFields(d.template); // validates the personalisation fields
   const links = extractLinks(d.template.html);
   return withTransaction(pool, async (c) => {
-    const r = await c.query(`insert into delivery (label, template) values ($1, $2) returning id`, [d.label, JSON.stringify(d.template)]);
+    const r = await c.query(`insert into delivery (label, template, target) values ($1, $2, $3) returning id`, [
+      d.label,
+      JSON.stringify(d.template),
+      d.target ? JSON.stringify(d.target) : null,
+    ]);
     const id = r.rows[0].id as number;
     if (links.length) {
       await c.query(
@@ -41,9 +47,10 @@ function fieldsExpression(fields: string[]): string {
 }
 
 /**
- * Prepare a delivery in one transaction: target = every recipient not in quarantine; each gets a
- * broadlog row. On-premise rows are `pending` for the local MTA; mid-sourcing rows are `prepared`
- * and grouped into delivery parts. Preparing twice does nothing.
+ * Prepare a delivery in one transaction: target = every recipient not in quarantine (and matching
+ * the delivery's target, when it has one); each gets a broadlog row. On-premise rows are `pending`
+ * for the local MTA; mid-sourcing rows are `prepared` and grouped into delivery parts. Preparing
+ * twice does nothing.
  */
 export async function prepareDelivery(
   pool: Pool,
@@ -51,7 +58,7 @@ export async function prepareDelivery(
   opts: { mode: 'mid-sourcing' | 'on-premise'; partSize: number; partFields: 'template' | 'all'; localMta?: boolean },
 ): Promise<{ prepared: number; parts: number }> {
   return withTransaction(pool, async (c) => {
-    const d = await c.query(`select template, state from delivery where id = $1 for update`, [deliveryId]);
+    const d = await c.query(`select template, state, target from delivery where id = $1 for update`, [deliveryId]);
     if (!d.rowCount) throw new NotFound(`delivery ${deliveryId} does not exist`);
     if (d.rows[0].state !== 'edition') {
       const n = await c.query(`select count(*) as n from broadlog where delivery_id = $1`, [deliveryId]);
@@ -64,8 +71,9 @@ export async function prepareDelivery(
       `insert into broadlog (delivery_id, recipient_id, email, data, status)
        select $1, r.id, r.email, ${fieldsExpression(fields)}, $2 from recipient r
         where not exists (select 1 from quarantine q where q.email = r.email and q.status in ('quarantine', 'denylisted'))
+          and ($3::text is null or r.email like $3)
         order by r.id`,
-      [deliveryId, status],
+      [deliveryId, status, (d.rows[0].target as { emailLike?: string } | null)?.emailLike ?? null],
     );
     let parts = 0;
     if (opts.mode === 'mid-sourcing') {

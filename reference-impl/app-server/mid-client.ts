@@ -34,18 +34,29 @@ export class MidClient {
     this.stopped = true;
   }
 
-  /** Call `schema#method`, retrying until it succeeds, the mid refuses it for good, or stop(). */
-  async call(schema: string, method: string, params: XmlNode): Promise<XmlNode> {
+  /**
+   * Call `schema#method`. With `retry` (delivery parts), retry with back-off until it succeeds, the
+   * mid refuses it for good, or stop(). Without (sync workflows), one attempt: the workflow's next
+   * period is the retry. Either way a forgotten session (the mid restarted) means one new Logon.
+   */
+  async call(schema: string, method: string, params: XmlNode, opts: { retry: boolean; onAttempt?: () => Promise<void> } = { retry: true }): Promise<XmlNode> {
+    let relogons = 0;
     for (let attempt = 0; ; attempt++) {
       if (this.stopped) throw new Error('mid client stopped');
       try {
         await this.ensureSession();
+        await opts.onAttempt?.();
         return await this.post(schema, method, { sessiontoken: this.session!.sessionToken, ...params });
       } catch (e) {
         if (e instanceof SoapFault && e.code === 'Client') {
-          if (e.detail === 'session') this.session = null;
-          else throw new MidRefused(`${schema}#${method} refused by the mid: ${e.message}`);
+          if (e.detail !== 'session') throw new MidRefused(`${schema}#${method} refused by the mid: ${e.message}`);
+          this.session = null;
+          if (relogons++ < 1) {
+            attempt--;
+            continue;
+          }
         }
+        if (!opts.retry) throw e;
         const delays = this.o.retryDelaysMs;
         const wait = delays[Math.min(attempt, delays.length - 1)];
         this.o.log.warn({ method, attempt: attempt + 1, err: (e as Error).message, retryInMs: wait }, 'SOAP call failed, will retry');

@@ -15,6 +15,9 @@ import { qualify } from '../common/qualification.js';
 import { applyFailure } from '../common/quarantine.js';
 import type { MidClient } from './mid-client.js';
 
+/** Sync calls are not retried: the workflow's next period is the retry (as scheduled workflows do). */
+const ONCE = { retry: false };
+
 export interface SyncContext {
   pool: Pool;
   mid: MidClient;
@@ -60,7 +63,7 @@ export function syncDeliveryLogs(ctx: SyncContext): Promise<number> {
     ctx,
     'deliveryLogs',
     async (cursor) => {
-      const r = await ctx.mid.call(DELIVERY_SCHEMA, 'GetDeliveryLogs', { instance: ctx.instance, cursor, count: ctx.batchSize });
+      const r = await ctx.mid.call(DELIVERY_SCHEMA, 'GetDeliveryLogs', { instance: ctx.instance, cursor, count: ctx.batchSize }, ONCE);
       return decodeLogs(r.logs);
     },
     async (c, rows) => {
@@ -103,7 +106,7 @@ export function syncTrackingLogs(ctx: SyncContext): Promise<number> {
     ctx,
     'trackingLogs',
     async (cursor) => {
-      const r = await ctx.mid.call(TRACKING_SCHEMA, 'GetTrackingLogs', { instance: ctx.instance, cursor, count: ctx.batchSize });
+      const r = await ctx.mid.call(TRACKING_SCHEMA, 'GetTrackingLogs', { instance: ctx.instance, cursor, count: ctx.batchSize }, ONCE);
       return decodeTracking(r.trackingLogs);
     },
     async (c, rows) => {
@@ -129,7 +132,7 @@ export function syncTrackingLogs(ctx: SyncContext): Promise<number> {
 export async function syncCounters(ctx: SyncContext): Promise<number> {
   const ids = (await ctx.pool.query(`select id from delivery where state = 'running'`)).rows.map((r) => r.id as number);
   if (!ids.length) return 0;
-  const r = await ctx.mid.call(DELIVERY_SCHEMA, 'GetDeliveryCounters', { instance: ctx.instance, deliveries: ids.join(',') });
+  const r = await ctx.mid.call(DELIVERY_SCHEMA, 'GetDeliveryCounters', { instance: ctx.instance, deliveries: ids.join(',') }, ONCE);
   const counters = decodeCounters(r.counters);
   for (const k of counters) {
     await ctx.pool.query(

@@ -45,9 +45,10 @@ export async function transmitDelivery(
           fields: Object.fromEntries(Object.entries(r.data as Record<string, unknown>).map(([k, v]) => [k, v == null ? '' : String(v)])),
         })),
       };
-      await pool.query(`update delivery_part set attempts = attempts + 1 where delivery_id = $1 and part_index = $2`, [deliveryId, p.part_index]);
+      // Each submission is counted: a part sent again after a lost answer shows attempts > 1.
+      const counted = () => pool.query(`update delivery_part set attempts = attempts + 1 where delivery_id = $1 and part_index = $2`, [deliveryId, p.part_index]).then(() => undefined);
       try {
-        await mid.call(DELIVERY_SCHEMA, 'AppendDeliveryPart', { part: encodePart(part) });
+        await mid.call(DELIVERY_SCHEMA, 'AppendDeliveryPart', { part: encodePart(part) }, { retry: true, onAttempt: counted });
       } catch (e) {
         if (e instanceof MidRefused) {
           opts.log.error({ delivery: deliveryId, part: p.part_index, err: e.message }, 'the mid refused a delivery part');

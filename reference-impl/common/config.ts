@@ -30,7 +30,7 @@ export const MxRule = z.object({
   maxMessagesPerHour: z.number().int().positive().default(1_000_000),
 });
 export type MxRule = z.output<typeof MxRule>;
-const defaultMxRules: MxRule[] = [
+export const DEFAULT_MX_RULES: MxRule[] = [
   { name: 'default', domains: ['*'], maxConnections: 10, maxMessagesPerConnection: 100, maxMessagesPerHour: 1_000_000 },
 ];
 
@@ -104,7 +104,7 @@ export const Mta = z.object({
   sourceIp: z.string().default('127.0.0.1'),
   /** Where each recipient domain's MX is (the simulated Internet): "domain" -> "host:port". */
   transportMap: z.record(z.string(), z.string().regex(/^[^:]+:\d+$/, 'expected host:port')),
-  mxRules: z.array(MxRule).min(1).default(defaultMxRules),
+  mxRules: z.array(MxRule).min(1).default(DEFAULT_MX_RULES),
   /** Envelope sender; bounces come back to this address's domain (inMail). */
   bounceAddress: z.string().default('bounce@mid.example.net'),
   trackingBaseUrl: z.url(),
@@ -147,7 +147,7 @@ export type Redirection = z.output<typeof Redirection>;
 export const Stat = z.object({
   host: z.string().default('127.0.0.1'),
   port: port.default(7777),
-  mxRules: z.array(MxRule).min(1).default(defaultMxRules),
+  mxRules: z.array(MxRule).min(1).default(DEFAULT_MX_RULES),
   /** The hourly quota is spread over this many periods (documented: 12 of five minutes). */
   periodsPerHour: z.number().int().positive().default(12),
   /** Keeps the current period's counts across restarts (see stat-server/README.md). */

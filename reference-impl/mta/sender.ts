@@ -7,7 +7,7 @@ import { parseDuration, type TimeScale } from '../common/duration.js';
 import type { Logger } from '../common/log.js';
 import { qualify, qualifySmtpReply } from '../common/qualification.js';
 import { composeMessage, type ComposeOptions } from './compose.js';
-import { ruleFor } from './mx-rules.js';
+import { ruleFor } from '../common/mx-rules.js';
 import type { Claimed, Outcome, Queue } from './queue.js';
 import { Smtp, type SmtpReplyError } from './smtp.js';
 import { StatUnavailable, type StatClient } from './stat-client.js';

@@ -2,13 +2,11 @@
 // quota is spread over the periods of the hour (documented: 12 periods of five minutes), per
 // source IP, and a freshly started server grants nothing until the next period boundary.
 import type { TimeScale } from '../common/duration.js';
+import { periodQuota } from '../common/mx-rules.js';
 
 const HOUR_MS = 3_600_000;
 
-/** Tokens of period `index` (0-based) of the hour; the periods of one hour sum to exactly `perHour`. */
-export function periodQuota(perHour: number, periodsPerHour: number, index: number): number {
-  return Math.floor(((index + 1) * perHour) / periodsPerHour) - Math.floor((index * perHour) / periodsPerHour);
-}
+export { periodQuota };
 
 /** Periods on the wall clock, aligned on multiples of their length since the Unix epoch. */
 export class PeriodClock {

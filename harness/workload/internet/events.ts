@@ -6,6 +6,9 @@ export type SinkMode = 'normal' | 'tempfail' | 'reject-all';
 /** The event bodies; the buffer adds `seq` (1, 2, 3...) and `ts` (Date.now()). */
 export type InternetEventBody =
   | { type: 'sink.session'; domain: string; ehlo: string; sessionId: string }
+  /** A TCP connection to the MX opened and closed (for connection-count limits). */
+  | { type: 'sink.connect'; domain: string; sessionId: string }
+  | { type: 'sink.closed'; domain: string; sessionId: string; messages: number }
   | {
       type: 'sink.accepted';
       domain: string;

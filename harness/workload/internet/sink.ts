@@ -137,6 +137,7 @@ export class MxSink {
   private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
     this.counters.connections++;
     this.sessions.set(session.id, { reportedEhlo: null, messages: 0, attempts: new Map() });
+    this.ctx.events.push({ type: 'sink.connect', domain: this.domain, sessionId: session.id });
     // "The MX defers for a while": new connections are turned away with 421.
     if (this.mode !== 'tempfail') return cb();
     this.counters.refusedConnections++;
@@ -217,6 +218,7 @@ export class MxSink {
     if (!s) return;
     this.reportSession(session);
     this.sessions.delete(session.id);
+    this.ctx.events.push({ type: 'sink.closed', domain: this.domain, sessionId: session.id, messages: s.messages });
     this.perConnection.connections++;
     this.perConnection.messages += s.messages;
     this.perConnection.max = Math.max(this.perConnection.max, s.messages);
