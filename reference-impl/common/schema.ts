@@ -51,8 +51,7 @@ create table if not exists broadlog (
   -- first and last time a final status was recorded at this site (by the MTA, inMail or the sync)
   first_visible_at timestamptz,
   visible_at timestamptz,
-  mod_xid xid8 not null default pg_current_xact_id(),
-  unique (delivery_id, mkt_broadlog_id)
+  mod_xid xid8 not null default pg_current_xact_id()
 );
 create index if not exists broadlog_queue on broadlog (next_try_at, id) where status in ('pending', 'sending');
 create index if not exists broadlog_changes on broadlog (mod_xid, id);
@@ -120,6 +119,8 @@ create table if not exists sync_cursor (
   position text not null,
   updated_at timestamptz not null default now()
 );
+-- the recipients a delivery targets (null: every recipient not in quarantine)
+alter table delivery add column if not exists target jsonb;
 `;
 
 /** The mid-sourcing server's own tables. */
@@ -133,3 +134,11 @@ create table if not exists received_part (
   primary key (client, mkt_delivery_id, part_index)
 );
 `;
+
+/**
+ * The mid relay's guarantee that a recipient of a delivery part is stored once (AppendDeliveryPart
+ * is idempotent): its inserts rely on this index. Only the relay creates it; the deliberately
+ * unsafe relay (mid.unsafeNonIdempotentParts) drops it, so that a part sent twice is stored twice.
+ */
+export const BROADLOG_MID_UNIQUE_SQL = `create unique index if not exists broadlog_mkt_id on broadlog (delivery_id, mkt_broadlog_id);`;
+export const BROADLOG_MID_UNIQUE_DROP_SQL = `drop index if exists broadlog_mkt_id;`;

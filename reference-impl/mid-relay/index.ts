@@ -1,6 +1,7 @@
 // The mid-sourcing server's SOAP endpoint (soaprouter.jsp): the marketing instance logs on, appends
 // delivery parts, and its sync workflows read delivery logs, counters and tracking logs back.
 // Messages are handed to the MTA through the site database (broadLogMid rows in status pending).
+// GET /nl/jsp/schemawsdl.jsp?schema=nms:delivery (or soaprouter.jsp?wsdl&schema=...) is the WSDL.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { section } from '../common/config.js';
 import { startControl } from '../common/control.js';
@@ -19,7 +20,8 @@ import {
 import type { ModuleStart } from '../common/module.js';
 import { faultEnvelope, parseRequest, responseEnvelope, SOAP_PATH, SoapFault, text, type XmlNode } from '../common/soap.js';
 import { Sessions } from './sessions.js';
-import { appendDeliveryPart, deliveryCounters, deliveryLogsSince, trackingLogsSince } from './store.js';
+import { WSDL_PATH, WSDL_SCHEMAS, wsdlFor } from './wsdl.js';
+import { appendDeliveryPart, deliveryCounters, deliveryLogsSince, ensurePartUniqueness, trackingLogsSince } from './store.js';
 
 const MAX_BATCH = 10_000;
 
@@ -28,6 +30,7 @@ export const start: ModuleStart = async (config, log) => {
   const pool = createPool(cfg.db.url, cfg.db.poolSize);
   await waitForDatabase(pool);
   await ensureSchema(pool, 'mid');
+  await ensurePartUniqueness(pool, !cfg.unsafeNonIdempotentParts);
   const sessions = new Sessions(cfg.operators, parseDuration(cfg.sessionTtl));
   const stats = { calls: 0, faults: 0, partsStored: 0, partsDuplicate: 0, recipientsStored: 0 };
 
@@ -82,7 +85,15 @@ export const start: ModuleStart = async (config, log) => {
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    if (req.method === 'GET' && (path === WSDL_PATH || (path === SOAP_PATH && url.searchParams.has('wsdl')))) {
+      const schema = url.searchParams.get('schema') || SESSION_SCHEMA;
+      const wsdl = wsdlFor(schema, `http://${req.headers.host ?? `${cfg.host}:${cfg.port}`}`);
+      if (!wsdl) res.writeHead(404, { 'content-type': 'text/plain' }).end(`no schema "${schema}" (known: ${WSDL_SCHEMAS.join(', ')})\n`);
+      else res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(wsdl);
+      return;
+    }
     if (path !== SOAP_PATH) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;

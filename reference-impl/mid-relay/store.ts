@@ -3,11 +3,17 @@
 // marketing instance's sync workflows read back.
 import { changedSince, decodeCursor, encodeCursor, withTransaction, type Pool } from '../common/db.js';
 import type { Batch, DeliveryCounters, DeliveryLogRow, DeliveryPart, TrackingLogRow } from '../common/mid-api.js';
+import { BROADLOG_MID_UNIQUE_DROP_SQL, BROADLOG_MID_UNIQUE_SQL } from '../common/schema.js';
 
 export interface AppendResult {
   stored: number;
   /** The part had been received before: nothing was stored again. */
   duplicate: boolean;
+}
+
+/** The unique index idempotent parts rely on; the deliberately unsafe relay does without it. */
+export async function ensurePartUniqueness(pool: Pool, idempotent: boolean): Promise<void> {
+  await pool.query(idempotent ? BROADLOG_MID_UNIQUE_SQL : BROADLOG_MID_UNIQUE_DROP_SQL);
 }
 
 export async function appendDeliveryPart(pool: Pool, part: DeliveryPart, idempotent: boolean): Promise<AppendResult> {
