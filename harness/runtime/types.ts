@@ -1,6 +1,8 @@
 // The runtime interface: both the process and the docker runtime start a topology and hand back
 // the same handle, so scenarios and checks cannot tell them apart.
 import type { Address, Topology } from '../topology/types.js';
+import type { NewEvent } from '../probes/history.js';
+import type { HardwareProfile } from '../profiles/schema.js';
 
 export interface LinkEndpoint {
   /** Name of the fault proxy that carries the link (Toxiproxy API). */
@@ -30,11 +32,21 @@ export interface RunningTopology {
   /** The fault proxy's Toxiproxy API base URL. */
   toxiproxyUrl: string;
   ports: PortRecord[];
+  /**
+   * A firewall fault on a link, until unblock(): 'drop' is a black hole (packets vanish, callers
+   * wait and time out), 'reject' refuses connections (ECONNREFUSED) and resets open ones.
+   * `direction` applies to drop: upstream (requests), downstream (answers) or both (default).
+   * The process runtime does it in the fault proxy; the docker runtime with iptables.
+   */
+  block(link: string, kind: 'drop' | 'reject', direction?: 'upstream' | 'downstream' | 'both'): Promise<void>;
+  unblock(link: string): Promise<void>;
   /** Node faults: crash (SIGKILL), stop, pause (SIGSTOP), resume (SIGCONT), restart. */
   signal(node: string, signal: 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGCONT'): Promise<void>;
   restart(node: string): Promise<void>;
   /** Process ids per node, for resource sampling (process runtime). */
   pids(): Record<string, number>;
+  /** After stop(): what the runtime enforced and measured, as history events (docker: hardware.node, hardware.link, hardware.scaling, firewall.policy). */
+  observations?(): NewEvent[];
   stop(): Promise<void>;
 }
 
@@ -44,6 +56,10 @@ export interface RuntimeOptions {
   say?: (line: string) => void;
   /** Use this Toxiproxy (or compatible) server instead of starting midsim's own. */
   toxiproxyUrl?: string;
+  /** A hardware profile to enforce (docker: CPU and memory quotas, link limits); the process runtime enforces none. */
+  profile?: HardwareProfile;
+  /** Apply the mode's port policy as firewall rules at the client's site (docker only). */
+  portPolicy?: boolean;
 }
 
 export interface Runtime {
