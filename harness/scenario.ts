@@ -6,6 +6,7 @@ import { MxRule } from '../reference-impl/common/config.js';
 import { parseDuration } from '../reference-impl/common/duration.js';
 import { parseWith } from '../reference-impl/common/errors.js';
 import { Timeline } from './nemesis/schema.js';
+import { parseThresholds } from './thresholds/parse.js';
 import { RecipientBehaviour, WorkloadDomains } from './workload/model.js';
 
 const duration = z.string().superRefine((v, ctx) => {
@@ -57,7 +58,27 @@ export const Scenario = z.strictObject({
   partSize: z.number().int().positive().default(1000),
   /** How long to wait for everything to settle after the last message (wall time). */
   quiesceTimeout: duration.default('5m'),
-  misconfig: z.strictObject({ allFieldsToMid: z.boolean().optional(), marketingMta: z.boolean().optional() }).optional(),
+  misconfig: z
+    .strictObject({
+      allFieldsToMid: z.boolean().optional(),
+      marketingMta: z.boolean().optional(),
+      /** The redirector follows any ?url= (an open redirect). */
+      openRedirect: z.boolean().optional(),
+      /** The mid relay stores a part sent twice twice (AppendDeliveryPart not idempotent). */
+      nonIdempotentParts: z.boolean().optional(),
+    })
+    .optional(),
+  /** k6-style gates on the run's metrics: { "syncDelay.p95": "< 30s", "lost": "== 0" } (harness/thresholds). */
+  thresholds: z
+    .record(z.string(), z.union([z.string(), z.array(z.string())]))
+    .superRefine((v, ctx) => {
+      try {
+        parseThresholds(v, 'thresholds');
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    })
+    .default({}),
   /** Faults to inject while the campaign runs (harness/nemesis/schema.ts). */
   timeline: Timeline,
   /** "Caught up": statuses visible within the sync period plus this bound, which covers the sync

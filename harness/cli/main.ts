@@ -26,6 +26,8 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the workload', intArg('--seed'))
     .option('--time-scale <x>', 'play schedules x times faster than documented', numArg('--time-scale'))
     .option('-o, --out <dir>', "write the run's files into this directory (default reports/<run-id>/)")
+    .option('--baseline <result.json>', 'release gate: fail on a regression against this earlier run (throughput, sync delay p95)')
+    .option('--tolerance <spec>', 'regression allowed against --baseline', 'throughput=10%,syncDelay.p95=25%')
     .addOption(new Option('--runtime <runtime>', 'where nodes run').choices(['process']).default('process'))
     .action(async (opts) => {
       process.exitCode = await runCommand(opts, process.argv.slice(2));

@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import { loadScenario } from '../run/scenarios.js';
 import { Progress } from '../run/progress.js';
 import { runScenario } from '../run/run.js';
+import { readBaseline } from '../thresholds/baseline.js';
+import { parseTolerance } from '../thresholds/index.js';
 
 interface RunFlags {
   scenario: string;
@@ -10,6 +12,9 @@ interface RunFlags {
   seed?: number;
   timeScale?: number;
   out?: string;
+  /** An earlier run's result.json (or its directory) and the regression allowed against it. */
+  baseline?: string;
+  tolerance?: string;
   runtime: 'process';
 }
 
@@ -22,16 +27,19 @@ export async function runCommand(f: RunFlags, argv: string[]): Promise<number> {
   });
   // The exact command that re-runs this run (the seed made explicit).
   const command = ['npx midsim', ...argv.filter((a, i, all) => a !== '--seed' && all[i - 1] !== '--seed'), '--seed', String(scenario.seed)].join(' ');
+  const baseline = f.baseline === undefined ? undefined : readBaseline(f.baseline);
+  const tolerance = parseTolerance(f.tolerance ?? '');
   const progress = new Progress();
-  const result = await runScenario({ scenario, out: f.out, command, progress });
+  const result = await runScenario({ scenario, out: f.out, command, progress, baseline, tolerance });
   const dir = relative(process.cwd(), (result as { runDir?: string }).runDir ?? '') || '.';
   const m = result.metrics;
   const lines = [
     `${result.verdict.toUpperCase()}: ${result.checks.filter((c) => c.status === 'pass').length}/${result.checks.length} checks passed${result.quiesce.ok ? '' : ` (did not settle: ${result.quiesce.detail})`}`,
     ...result.checks.map((c) => `  ${c.status === 'pass' ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`),
+    ...result.gates.map((g) => `  ${g.status === 'pass' ? 'ok  ' : 'FAIL'} ${g.id}: ${g.detail}`),
     `  delivered ${m.delivered}, failed ${m.failed.hard} hard / ${m.failed.soft} soft, lost ${m.lost}, duplicates ${m.duplicates}`,
     `  throughput ${m.throughput.messagesPerSecond?.toFixed(1) ?? '-'} msg/s, sync delay p50 ${m.syncDelayMs.p50 ?? '-'} ms, p95 ${m.syncDelayMs.p95 ?? '-'} ms`,
-    `report: ${dir}/report.html`,
+    `report: ${dir}/report.html (junit: ${dir}/junit.xml)`,
   ];
   console.log(lines.join('\n'));
   return result.verdict === 'pass' ? 0 : 1;

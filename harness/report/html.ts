@@ -48,7 +48,7 @@ export function renderReport(r: RunResult): string {
   const rows = (pairs: [string, string][]) => pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="num">${v}</td></tr>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>midsim ${esc(r.scenario)} (${esc(r.mode)})</title><style>${STYLE}</style></head><body>
 <h1>midsim run: ${esc(r.scenario)} &middot; ${esc(r.mode)} &middot; ${esc(r.runtime)} runtime</h1>
-<div class="verdict ${r.verdict}" id="verdict">${r.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${r.checks.length - failed.length} of ${r.checks.length} checks passed${failed.length ? ` (failed: ${failed.map((c) => esc(c.id)).join(', ')})` : ''}${r.quiesce.ok ? '' : ' &middot; the run did not quiesce'}</div>
+<div class="verdict ${r.verdict}" id="verdict">${r.verdict === 'pass' ? 'PASS' : 'FAIL'}: ${r.checks.length - failed.length} of ${r.checks.length} checks passed${failed.length ? ` (failed: ${failed.map((c) => esc(c.id)).join(', ')})` : ''}${gateSummary(r)}${r.quiesce.ok ? '' : ' &middot; the run did not quiesce'}</div>
 <p class="narrative">${esc(r.narrative)}</p>
 <h2>Numbers</h2><table id="metrics">${rows([
     ['recipients', num(m.recipients)],
@@ -69,6 +69,7 @@ ${r.faults.length ? faultTable(r) : ''}
 <h2>Checks</h2><table id="checks"><tr><th>check</th><th>status</th><th>detail</th></tr>${r.checks
     .map((c) => `<tr><td><b>${esc(c.id)}</b><br>${esc(c.title)}</td><td class="status-${c.status}">${c.status}</td><td>${esc(c.detail)}</td></tr>`)
     .join('')}</table>
+${gateTable(r)}
 <h2>Links</h2><table id="links"><tr><th>link</th><th>protocol</th><th>crosses the client boundary</th><th>bytes up</th><th>bytes down</th></tr>${r.links
     .map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(l.protocol)}</td><td>${l.crossesClientBoundary ? 'yes' : ''}</td><td class="num">${num(m.links[l.name]?.bytesUp)}</td><td class="num">${num(m.links[l.name]?.bytesDown)}</td></tr>`)
     .join('')}</table>
@@ -84,6 +85,19 @@ ${r.faults.length ? faultTable(r) : ''}
   ])}</table>
 </body></html>
 `;
+}
+
+/** Thresholds and the baseline comparison: failed gates fail the run like failed checks. */
+function gateSummary(r: RunResult): string {
+  const gates = r.gates ?? [];
+  const failed = gates.filter((g) => g.status === 'fail');
+  return gates.length ? ` &middot; ${gates.length - failed.length} of ${gates.length} gates passed${failed.length ? ` (failed: ${failed.map((g) => esc(g.id)).join(', ')})` : ''}` : '';
+}
+function gateTable(r: RunResult): string {
+  if (!r.gates?.length) return '';
+  return `<h2>Gates (thresholds, baseline)</h2><table id="gates"><tr><th>gate</th><th>status</th><th>detail</th></tr>${r.gates
+    .map((g) => `<tr><td><b>${esc(g.id)}</b><br>${esc(g.title)}</td><td class="status-${g.status}">${g.status}</td><td>${esc(g.detail)}</td></tr>`)
+    .join('')}</table>`;
 }
 
 function faultTable(r: RunResult): string {

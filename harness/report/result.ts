@@ -1,5 +1,6 @@
 // result.json: the contract later tooling reads. The HTML report and JUnit are derived from it.
 import type { CheckResult } from '../checks/types.js';
+import type { GateResult } from '../thresholds/evaluate.js';
 import type { PortRecord } from '../runtime/types.js';
 import type { Metrics } from './metrics.js';
 
@@ -19,6 +20,8 @@ export interface RunResult {
   series: Metrics['series'];
   faults: Metrics['faults'];
   checks: CheckResult[];
+  /** Thresholds and the baseline comparison (the release gate), judged like checks. */
+  gates: GateResult[];
   quiesce: { ok: boolean; waitedMs: number; detail: string };
   ports: PortRecord[];
   links: { name: string; role: string; from: string; to: string; protocol: string; crossesClientBoundary: boolean }[];

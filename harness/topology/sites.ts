@@ -56,7 +56,7 @@ export function executionSite(site: ExecSite, db: string, o: TopologyOptions, su
     { name: n('stat-server'), site, kind: 'module', module: 'stat-server', ports: { stat: PORTS.stat, control: PORTS.control },
       config: (r) => ({ ...base(r, site, o), stat: { ...r.listen('stat'), mxRules: o.mxRules, stateFile: r.stateFile(n('stat-server')) } }) },
     { name: n('redirector'), site, kind: 'module', module: 'redirector', ports: { http: PORTS.http, control: PORTS.control },
-      config: (r) => ({ ...base(r, site, o), redirection: { site, ...r.listen('http'), db: { url: r.database(`${n('redirector')}->${db}:pg`, site) } } }) },
+      config: (r) => ({ ...base(r, site, o), redirection: { site, ...r.listen('http'), db: { url: r.database(`${n('redirector')}->${db}:pg`, site) }, unsafeOpenRedirect: !!o.misconfig?.openRedirect } }) },
     { name: n('bounce-handler'), site, kind: 'module', module: 'bounce-handler', ports: { smtp: PORTS.smtp, control: PORTS.control },
       config: (r) => ({ ...base(r, site, o), inMail: { site, ...r.listen('smtp'), hostName: host, db: { url: r.database(`${n('bounce-handler')}->${db}:pg`, site) } } }) },
     mtaNode,
@@ -116,6 +116,6 @@ export function midRelay(o: TopologyOptions, name = 'mid-relay', db = 'mid-db'):
     kind: 'module',
     module: 'mid-relay',
     ports: { web: PORTS.web, control: PORTS.control },
-    config: (r) => ({ ...base(r, 'mid', o), mid: { ...r.listen('web'), db: { url: r.database(`${name}->${db}:pg`, 'mid') }, operators: [MID_OPERATOR] } }),
+    config: (r) => ({ ...base(r, 'mid', o), mid: { ...r.listen('web'), db: { url: r.database(`${name}->${db}:pg`, 'mid') }, operators: [MID_OPERATOR], unsafeNonIdempotentParts: !!o.misconfig?.nonIdempotentParts } }),
   };
 }
