@@ -6,6 +6,7 @@ import { MxRule } from '../reference-impl/common/config.js';
 import { parseDuration } from '../reference-impl/common/duration.js';
 import { parseWith } from '../reference-impl/common/errors.js';
 import { Timeline } from './nemesis/schema.js';
+import { MODES } from './topology/modes.js';
 import { parseThresholds } from './thresholds/parse.js';
 import { RecipientBehaviour, WorkloadDomains } from './workload/model.js';
 
@@ -37,7 +38,7 @@ export const DEFAULT_DOMAINS = [
 export const Scenario = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
   description: z.string().default(''),
-  mode: z.enum(['mid-sourcing', 'on-premise']).default('mid-sourcing'),
+  mode: z.enum(Object.keys(MODES) as [string, ...string[]]).default('mid-sourcing'),
   seed: z.number().int().min(0).default(1),
   timeScale: z.number().positive().max(100_000).default(1),
   workload: z

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../../reference-impl/common/errors.js';
 import { VERSION } from '../paths.js';
 import { InfrastructureError } from '../runtime/types.js';
+import { MODES } from '../topology/modes.js';
 import { classifyCommand } from './classify.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .command('run')
     .description('deliver a campaign through a topology of the reference modules and check what happened')
     .option('-s, --scenario <name|file>', 'scenario name (see `midsim list`) or a .js/.json file', 'default')
-    .addOption(new Option('-m, --mode <mode>', 'deployment mode').choices(['mid-sourcing', 'on-premise']))
+    .addOption(new Option('-m, --mode <mode>', 'deployment mode').choices(Object.keys(MODES)))
     .option('-n, --recipients <n>', 'number of recipients', intArg('--recipients'))
     .option('--seed <n>', 'seed of the workload', intArg('--seed'))
     .option('--time-scale <x>', 'play schedules x times faster than documented', numArg('--time-scale'))

@@ -7,7 +7,7 @@ import { parseTolerance } from '../thresholds/index.js';
 
 interface RunFlags {
   scenario: string;
-  mode?: 'mid-sourcing' | 'on-premise';
+  mode?: string;
   recipients?: number;
   seed?: number;
   timeScale?: number;

@@ -18,20 +18,42 @@ export function base(r: Resolver, instance: string, o: TopologyOptions): Pick<No
 }
 
 /** The execution modules (MTA, inMail, redirector, stat server) of one site and their links. */
-export function executionSite(site: ExecSite, db: string, o: TopologyOptions, suffix = ''): { nodes: NodeSpec[]; links: LinkSpec[] } {
+export function executionSite(site: ExecSite, db: string, o: TopologyOptions, suffix = '', mtaCount = 1): { nodes: NodeSpec[]; links: LinkSpec[] } {
   const n = (x: string) => `${x}${suffix}`;
-  const host = HOST_NAMES[site];
-  const mta = n('mta');
+  const mtaNames = Array.from({ length: mtaCount }, (_, i) => n(i ? `mta-${i + 1}` : 'mta'));
   const links: LinkSpec[] = [
-    link(mta, db, 'pg', 'pg', 'mta->db'),
     link(n('bounce-handler'), db, 'pg', 'pg', 'inmail->db'),
     link(n('redirector'), db, 'pg', 'pg', 'redirector->db'),
-    link(mta, n('stat-server'), 'stat', 'stat', 'mta->stat', `${mta}->stat`),
-    ...o.domains.map((d) => link(mta, 'internet', `smtp:${d.name}`, 'smtp', 'mta->internet', `${mta}->internet:${d.name}`, site === 'marketing')),
     link('internet', n('bounce-handler'), 'smtp', 'smtp', 'internet->inmail', `internet->inmail${suffix}`, site === 'marketing'),
     link('internet', n('redirector'), 'http', 'http', 'internet->redirector', `internet->redirector${suffix}`, site === 'marketing'),
   ];
-  const mtaNode: ModuleNode = {
+  const nodes: NodeSpec[] = [
+    { name: n('stat-server'), site, kind: 'module', module: 'stat-server', ports: { stat: PORTS.stat, control: PORTS.control },
+      config: (r) => ({ ...base(r, site, o), stat: { ...r.listen('stat'), mxRules: o.mxRules, stateFile: r.stateFile(n('stat-server')) } }) },
+    { name: n('redirector'), site, kind: 'module', module: 'redirector', ports: { http: PORTS.http, control: PORTS.control },
+      config: (r) => ({ ...base(r, site, o), redirection: { site, ...r.listen('http'), db: { url: r.database(`${n('redirector')}->${db}:pg`, site) }, unsafeOpenRedirect: !!o.misconfig?.openRedirect } }) },
+    { name: n('bounce-handler'), site, kind: 'module', module: 'bounce-handler', ports: { smtp: PORTS.smtp, control: PORTS.control },
+      config: (r) => ({ ...base(r, site, o), inMail: { site, ...r.listen('smtp'), hostName: HOST_NAMES[site], db: { url: r.database(`${n('bounce-handler')}->${db}:pg`, site) } } }) },
+  ];
+  // Several MTAs share the site's queue (leased claims) and one stat server (shared quotas).
+  for (const mta of mtaNames) {
+    const m = mtaNode(site, db, o, mta, suffix);
+    nodes.push(m.node);
+    links.push(...m.links);
+  }
+  return { nodes, links };
+}
+
+/** One MTA of a site: its node and its links to the site database, the stat server and the MXs. */
+function mtaNode(site: ExecSite, db: string, o: TopologyOptions, mta: string, suffix: string): { node: ModuleNode; links: LinkSpec[] } {
+  const n = (x: string) => `${x}${suffix}`;
+  const host = HOST_NAMES[site];
+  const links: LinkSpec[] = [
+    link(mta, db, 'pg', 'pg', 'mta->db'),
+    link(mta, n('stat-server'), 'stat', 'stat', 'mta->stat', `${mta}->stat`),
+    ...o.domains.map((d) => link(mta, 'internet', `smtp:${d.name}`, 'smtp', 'mta->internet', `${mta}->internet:${d.name}`, site === 'marketing')),
+  ];
+  const node: ModuleNode = {
     name: mta,
     site,
     kind: 'module',
@@ -52,16 +74,7 @@ export function executionSite(site: ExecSite, db: string, o: TopologyOptions, su
       },
     }),
   };
-  const nodes: NodeSpec[] = [
-    { name: n('stat-server'), site, kind: 'module', module: 'stat-server', ports: { stat: PORTS.stat, control: PORTS.control },
-      config: (r) => ({ ...base(r, site, o), stat: { ...r.listen('stat'), mxRules: o.mxRules, stateFile: r.stateFile(n('stat-server')) } }) },
-    { name: n('redirector'), site, kind: 'module', module: 'redirector', ports: { http: PORTS.http, control: PORTS.control },
-      config: (r) => ({ ...base(r, site, o), redirection: { site, ...r.listen('http'), db: { url: r.database(`${n('redirector')}->${db}:pg`, site) }, unsafeOpenRedirect: !!o.misconfig?.openRedirect } }) },
-    { name: n('bounce-handler'), site, kind: 'module', module: 'bounce-handler', ports: { smtp: PORTS.smtp, control: PORTS.control },
-      config: (r) => ({ ...base(r, site, o), inMail: { site, ...r.listen('smtp'), hostName: host, db: { url: r.database(`${n('bounce-handler')}->${db}:pg`, site) } } }) },
-    mtaNode,
-  ];
-  return { nodes, links };
+  return { node, links };
 }
 
 export function internet(o: TopologyOptions, suffix = ''): NodeSpec {

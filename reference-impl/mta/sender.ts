@@ -142,7 +142,8 @@ export class Sender {
           this.pause(q, t.waitMs);
           break;
         }
-        const m = q.items.shift()!;
+        const m = q.items.shift();
+        if (!m) break; // another worker of this domain emptied the queue while we waited for a token
         if (!this.queue.leaseHolds(m)) continue; // the claim may have passed to another MTA: leave it the message
         sent++;
         if (!(await this.sendOne(smtp, m))) break;
