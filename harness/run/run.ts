@@ -14,6 +14,7 @@ import { InternetEvents } from '../probes/internet-events.js';
 import { SoapRttProbe } from '../probes/soap-rtt.js';
 import { HistoryWriter, readHistory } from '../probes/history.js';
 import { SiteDb } from '../probes/site-db.js';
+import { resourcesOf } from '../probes/resources.js';
 import { snapshotToHistory } from '../probes/snapshot.js';
 import { REPORTS, VERSION } from '../paths.js';
 import { renderReport } from '../report/html.js';
@@ -50,6 +51,8 @@ export interface RunOptions {
   /** The release gate: an earlier run's result.json to compare with, and the regression allowed. */
   baseline?: GatedRun;
   tolerance?: Tolerance;
+  /** Capture every link that crosses the client's boundary (midsim compare reads what left the site). */
+  captureBoundary?: boolean;
 }
 
 function runId(s: Scenario): string {
@@ -112,7 +115,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   let nemesis: Nemesis | null = null;
   let soapProbe: SoapRttProbe | null = null;
   try {
-    running = await runtime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl });
+    running = await runtime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl, captureBoundary: o.captureBoundary });
     history.append({ type: 'run.start', scenario: s.name, runtime: runtimeName, seed: s.seed, ...facts, timeScale: s.timeScale });
     for (const p of running.ports) history.append({ type: 'node.port', ...p });
 
@@ -121,7 +124,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     internet = new InternetEvents(running.endpoint('internet', 'control'), history);
     internet.start();
 
-    const web = running.endpoint('app-server', 'web');
+    // Hosted: the client reaches its instance only across the WAN, and so does the harness.
+    const web = topology.facts.clientAccess ? running.links[topology.facts.clientAccess].listen : running.endpoint('app-server', 'web');
     const api = `http://${web.host}:${web.port}`;
     progress.say(`importing ${s.workload.recipients} recipients`);
     await importRecipients(api, s.seed, s.workload.recipients, s.workload.domains);
@@ -157,6 +161,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     progress.say('reading the final state of both sites');
     await snapshotToHistory(history, marketing, execution, facts.executionSite);
     history.append({ type: 'links.final', links: await linkStats(running) });
+    history.append({ type: 'resources.final', nodes: resourcesOf(running.pids()) });
     await o.afterSnapshot?.(running);
   } finally {
     soapProbe?.stop();

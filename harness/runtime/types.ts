@@ -58,6 +58,8 @@ export interface RuntimeOptions {
   toxiproxyUrl?: string;
   /** A hardware profile to enforce (docker: CPU and memory quotas, link limits); the process runtime enforces none. */
   profile?: HardwareProfile;
+  /** Capture the bytes of every link that crosses the client's boundary, not only the uplink (process runtime). */
+  captureBoundary?: boolean;
   /** Apply the mode's port policy as firewall rules at the client's site (docker only). */
   portPolicy?: boolean;
 }

@@ -69,6 +69,8 @@ export interface Topology {
     executionSite: 'marketing' | 'mid';
     /** The link whose bytes leave the client for the provider, if any. */
     clientUplink?: string;
+    /** Hosted: the link through which the client's people and tools reach the instance (the harness uses it too). */
+    clientAccess?: string;
   };
 }
 
