@@ -7,9 +7,10 @@ import { nothingLost } from './nothing-lost.js';
 import { templateFieldsOnly } from './template-fields-only.js';
 import { caughtUp } from './caught-up.js';
 import { quotaAdherence } from './quota.js';
+import { portPolicy } from './port-policy.js';
 import type { Check, CheckResult, RunFacts } from './types.js';
 
-export const CHECKS: Check[] = [finalStatus, nothingLost, noDuplicates, noSmtpFromMarketing, templateFieldsOnly, caughtUp, quotaAdherence];
+export const CHECKS: Check[] = [finalStatus, nothingLost, noDuplicates, noSmtpFromMarketing, templateFieldsOnly, caughtUp, quotaAdherence, portPolicy];
 
 /** Run the applicable checks over events (an array for tests, a history file for runs). */
 export async function evaluate(facts: RunFacts, events: Iterable<HistoryEvent> | AsyncIterable<HistoryEvent>, checks = CHECKS): Promise<CheckResult[]> {

@@ -12,6 +12,8 @@ export interface RunFacts {
   /** Wall ms of the delivery logs sync period, and the allowance for catching up after a fault. */
   syncPeriodMs?: number;
   catchUpBoundMs?: number;
+  /** The mode's port policy was applied as firewall rules (docker runtime). */
+  portPolicy?: boolean;
   /** The MX rules as the stat server applies them, with the workload domains each governs. */
   quota?: {
     periodMs: number;

@@ -6,6 +6,8 @@ import { VERSION } from '../paths.js';
 import { InfrastructureError } from '../runtime/types.js';
 import { MODES } from '../topology/modes.js';
 import { classifyCommand } from './classify.js';
+import { cleanCommand } from './clean.js';
+import { exportCommand } from './export.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
 import { toxiproxyCommand } from './toxiproxy.js';
@@ -29,7 +31,9 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', "write the run's files into this directory (default reports/<run-id>/)")
     .option('--baseline <result.json>', 'release gate: fail on a regression against this earlier run (throughput, sync delay p95)')
     .option('--tolerance <spec>', 'regression allowed against --baseline', 'throughput=10%,syncDelay.p95=25%')
-    .addOption(new Option('--runtime <runtime>', 'where nodes run').choices(['process']).default('process'))
+    .addOption(new Option('--runtime <runtime>', 'where nodes run: child processes, or one container per node').choices(['process', 'docker']).default('process'))
+    .option('--profile <name|file>', 'hardware profile (see `midsim list`): enforced on docker, its targets judged on both runtimes')
+    .option('--port-policy', "apply the mode's port policy as firewall rules (docker runtime)")
     .action(async (opts) => {
       process.exitCode = await runCommand(opts, process.argv.slice(2));
     });
@@ -53,6 +57,27 @@ export function buildProgram(): Command {
     .description('list scenarios and deployment modes')
     .action(() => {
       listCommand();
+    });
+  program
+    .command('clean')
+    .description('remove the containers and networks midsim runs left on the Docker engine (found by their labels)')
+    .option('--images', 'remove the cached midsim images too')
+    .option('--run <id>', 'only what this run (its directory name) left')
+    .option('--dry-run', 'list, remove nothing')
+    .action(async (opts) => {
+      process.exitCode = await cleanCommand(opts);
+    });
+  program
+    .command('export')
+    .description('write the topology of a scenario and mode as a Docker Compose file')
+    .addOption(new Option('--format <format>', 'output format').choices(['compose']).makeOptionMandatory())
+    .option('-s, --scenario <name|file>', 'scenario name or file', 'default')
+    .addOption(new Option('-m, --mode <mode>', 'deployment mode').choices(Object.keys(MODES)))
+    .option('--profile <name|file>', 'hardware profile: resource limits at the documented size')
+    .option('--image <name>', 'image of every service (default: the one the docker runtime builds for this build)')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (opts) => {
+      process.exitCode = await exportCommand(opts);
     });
   return program;
 }

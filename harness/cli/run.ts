@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { loadScenario } from '../run/scenarios.js';
 import { Progress } from '../run/progress.js';
 import { runScenario } from '../run/run.js';
+import { loadProfile } from '../profiles/load.js';
 import { readBaseline } from '../thresholds/baseline.js';
 import { parseTolerance } from '../thresholds/index.js';
 
@@ -15,7 +16,9 @@ interface RunFlags {
   /** An earlier run's result.json (or its directory) and the regression allowed against it. */
   baseline?: string;
   tolerance?: string;
-  runtime: 'process';
+  runtime: 'process' | 'docker';
+  profile?: string;
+  portPolicy?: boolean;
 }
 
 export async function runCommand(f: RunFlags, argv: string[]): Promise<number> {
@@ -29,8 +32,9 @@ export async function runCommand(f: RunFlags, argv: string[]): Promise<number> {
   const command = ['npx midsim', ...argv.filter((a, i, all) => a !== '--seed' && all[i - 1] !== '--seed'), '--seed', String(scenario.seed)].join(' ');
   const baseline = f.baseline === undefined ? undefined : readBaseline(f.baseline);
   const tolerance = parseTolerance(f.tolerance ?? '');
+  const profile = f.profile === undefined ? undefined : loadProfile(f.profile);
   const progress = new Progress();
-  const result = await runScenario({ scenario, out: f.out, command, progress, baseline, tolerance });
+  const result = await runScenario({ scenario, out: f.out, command, progress, baseline, tolerance, runtime: f.runtime, profile, portPolicy: f.portPolicy });
   const dir = relative(process.cwd(), (result as { runDir?: string }).runDir ?? '') || '.';
   const m = result.metrics;
   const lines = [
@@ -39,6 +43,7 @@ export async function runCommand(f: RunFlags, argv: string[]): Promise<number> {
     ...result.gates.map((g) => `  ${g.status === 'pass' ? 'ok  ' : 'FAIL'} ${g.id}: ${g.detail}`),
     `  delivered ${m.delivered}, failed ${m.failed.hard} hard / ${m.failed.soft} soft, lost ${m.lost}, duplicates ${m.duplicates}`,
     `  throughput ${m.throughput.messagesPerSecond?.toFixed(1) ?? '-'} msg/s, sync delay p50 ${m.syncDelayMs.p50 ?? '-'} ms, p95 ${m.syncDelayMs.p95 ?? '-'} ms`,
+    ...(result.hardware.verdicts ?? []).map((v) => `  profile ${result.hardware.profile}: ${v.line}`),
     `report: ${dir}/report.html (junit: ${dir}/junit.xml)`,
   ];
   console.log(lines.join('\n'));

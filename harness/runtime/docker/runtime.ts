@@ -59,6 +59,12 @@ async function waitUntil(what: string, ok: () => Promise<boolean>, timeoutMs = S
   }
 }
 
+/** Docker network names: letters, digits, dots, dashes and underscores. */
+export function networkName(run: string): string {
+  const slug = run.replace(/[^a-zA-Z0-9_.-]+/g, '-').slice(0, 48);
+  return `midsim-${slug}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 export const dockerRuntime: Runtime = {
   async start(topology: Topology, opts: RuntimeOptions): Promise<RunningTopology> {
     const say = opts.say ?? (() => {});
@@ -154,8 +160,10 @@ export const dockerRuntime: Runtime = {
     try {
       const image = await ensureImage(docker, say);
       if (image.built) say(`image ${image.tag} built in ${(image.buildMs / 1000).toFixed(1)} s`);
-      network = await docker.createNetwork({ Name: `midsim-${run}`, Driver: 'bridge', CheckDuplicate: true, Labels: labels(run) });
-      const netName = `midsim-${run}`;
+      // A name of its own per start: a run dir used again (or two runs whose dirs share a name)
+      // must not meet an older network of the same name (HTTP 409).
+      const netName = networkName(run);
+      network = await docker.createNetwork({ Name: netName, Driver: 'bridge', CheckDuplicate: true, Labels: labels(run) });
 
       if (opts.profile) {
         const capacity = await hostCapacity(docker);
@@ -237,7 +245,8 @@ export const dockerRuntime: Runtime = {
               .withExposedPorts(...ports)
               .withCopyContentToContainer([{ content: config, target: `/config/${n.name}.json` }])
               .withBindMounts([{ source: join(runDir, 'state'), target: '/state' }])
-              .withWaitStrategy(Wait.forHttp('/health', lay.ports[n.name].control)),
+              // A module that exits (a bad config) fails the start at once, not after the timeout.
+              .withWaitStrategy(Wait.forHttp('/health', lay.ports[n.name].control, { abortOnContainerExit: true })),
           async () => {},
         );
       };
