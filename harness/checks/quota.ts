@@ -12,6 +12,7 @@ export const quotaAdherence: Check = {
   applies: (f) => !!f.quota,
   start(f) {
     const q = f.quota!;
+    const platforms = q.platforms ?? 1;
     const ruleOf = new Map<string, (typeof q.rules)[number]>();
     for (const r of q.rules) for (const d of r.domains) ruleOf.set(d, r);
     const perPeriod = new Map<string, number>(); // rule|period -> SMTP transactions
@@ -41,19 +42,19 @@ export const quotaAdherence: Check = {
         for (const [k, used] of perPeriod) {
           const [name, p] = k.split('|');
           const r = q.rules.find((x) => x.name === name)!;
-          const quota = periodQuota(r.maxMessagesPerHour, q.periodsPerHour, Number(p) % q.periodsPerHour);
+          const quota = periodQuota(r.maxMessagesPerHour, q.periodsPerHour, Number(p) % q.periodsPerHour) * platforms;
           periods++;
           if (used / Math.max(1, quota) > busiest.used / Math.max(1, busiest.quota)) busiest = { rule: name, used, quota };
-          if (used > quota + r.maxConnections) over.add(`rule ${name}: ${used} messages in one period, quota ${quota}`);
+          if (used > quota + r.maxConnections * platforms) over.add(`rule ${name}: ${used} messages in one period, quota ${quota}`);
         }
         for (const r of q.rules) {
           const m = maxOpen.get(r.name) ?? 0;
-          if (m > r.maxConnections) over.add(`rule ${r.name}: ${m} simultaneous connections, limit ${r.maxConnections}`);
+          if (m > r.maxConnections * platforms) over.add(`rule ${r.name}: ${m} simultaneous connections, limit ${r.maxConnections * platforms}`);
         }
         const counts = { periods, breaches: over.count, busiestUsed: busiest.used, busiestQuota: busiest.quota };
         if (!periods) return { status: 'fail', detail: 'no SMTP transaction observed at any MX: nothing to judge', counts };
         if (over.count) return { status: 'fail', detail: `${over.count} breaches: ${over}`, counts };
-        const conns = q.rules.map((r) => `${r.name} ≤ ${maxOpen.get(r.name) ?? 0}/${r.maxConnections} connections`).join(', ');
+        const conns = q.rules.map((r) => `${r.name} ≤ ${maxOpen.get(r.name) ?? 0}/${r.maxConnections * platforms} connections`).join(', ') + (platforms > 1 ? ` (${platforms} sending platforms)` : '');
         return { status: 'pass', detail: `${periods} rule-periods within quota (busiest: ${busiest.used} of ${busiest.quota} for ${busiest.rule}); ${conns}`, counts };
       },
     };

@@ -8,20 +8,25 @@ export const templateFieldsOnly: Check = {
   title: 'No value of a column the template does not use leaves the marketing instance',
   applies: (f) => !!f.clientUplink,
   start(f) {
-    let scan: { available: boolean; bytes: number; canaryHits: number; sample?: string } | null = null;
+    // Every link from the instance to a mid (several with alternating routing), judged together.
+    const uplinks = f.clientUplinks ?? [f.clientUplink!];
+    const names = uplinks.join(' + ');
+    const scans = new Map<string, { available: boolean; bytes: number; canaryHits: number; sample?: string }>();
     return {
       event(e) {
-        if (e.type === 'link.scan' && e.link === f.clientUplink) {
-          scan = { available: e.available !== false, bytes: Number(e.bytes ?? 0), canaryHits: Number(e.canaryHits ?? 0), sample: e.sample as string | undefined };
+        if (e.type === 'link.scan' && uplinks.includes(String(e.link))) {
+          scans.set(String(e.link), { available: e.available !== false, bytes: Number(e.bytes ?? 0), canaryHits: Number(e.canaryHits ?? 0), sample: e.sample as string | undefined });
         }
       },
       finish() {
-        const s = scan as typeof scan;
-        if (!s || !s.available) return { status: 'fail', detail: `no capture of ${f.clientUplink}: cannot verify what left the instance` };
+        const missing = uplinks.filter((l) => !scans.get(l)?.available);
+        if (missing.length) return { status: 'fail', detail: `no capture of ${missing.join(', ')}: cannot verify what left the instance` };
+        const all = [...scans.values()];
+        const s = { bytes: all.reduce((n, x) => n + x.bytes, 0), canaryHits: all.reduce((n, x) => n + x.canaryHits, 0), sample: all.find((x) => x.sample)?.sample };
         const counts = { bytes: s.bytes, canaryHits: s.canaryHits };
-        if (!s.bytes) return { status: 'fail', detail: `nothing captured on ${f.clientUplink}: cannot verify`, counts };
-        if (s.canaryHits) return { status: 'fail', detail: `${s.canaryHits} canary values crossed ${f.clientUplink} (e.g. ${s.sample})`, counts };
-        return { status: 'pass', detail: `${s.bytes} bytes sent on ${f.clientUplink}, no canary value among them`, counts };
+        if (!s.bytes) return { status: 'fail', detail: `nothing captured on ${names}: cannot verify`, counts };
+        if (s.canaryHits) return { status: 'fail', detail: `${s.canaryHits} canary values crossed ${names} (e.g. ${s.sample})`, counts };
+        return { status: 'pass', detail: `${s.bytes} bytes sent on ${names}, no canary value among them`, counts };
       },
     };
   },

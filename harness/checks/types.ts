@@ -9,6 +9,8 @@ export interface RunFacts {
   executionSite: 'marketing' | 'mid';
   /** The link from the client's site to the provider, when there is one (mid-sourcing). */
   clientUplink?: string;
+  /** Several mids: every link from the instance to a mid (clientUplink is the first). */
+  clientUplinks?: string[];
   /** Wall ms of the delivery logs sync period, and the allowance for catching up after a fault. */
   syncPeriodMs?: number;
   catchUpBoundMs?: number;
@@ -19,6 +21,9 @@ export interface RunFacts {
     periodMs: number;
     periodsPerHour: number;
     rules: { name: string; domains: string[]; maxConnections: number; maxMessagesPerHour: number }[];
+    /** Independent sending platforms (several mids), each with its own stat server and source IP,
+     *  so each may use a rule's full limits (quotas are per MX rule and source IP). Default 1. */
+    platforms?: number;
   };
 }
 

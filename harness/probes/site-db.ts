@@ -4,46 +4,62 @@ import pg from 'pg';
 export type StatusCounts = Record<string, number>;
 
 export class SiteDb {
-  private readonly pool: pg.Pool;
+  /** One pool per database: a site with several mids reads all of their databases as one. */
+  private readonly pools: pg.Pool[];
   constructor(
     readonly site: 'marketing' | 'mid',
-    url: string,
+    url: string | string[],
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: 2 });
-    this.pool.on('error', () => {});
+    this.pools = (Array.isArray(url) ? url : [url]).map((u) => {
+      const p = new pg.Pool({ connectionString: u, max: 2 });
+      p.on('error', () => {});
+      return p;
+    });
+  }
+
+  private async each<T>(f: (p: pg.Pool) => Promise<T>): Promise<T[]> {
+    return Promise.all(this.pools.map(f));
   }
 
   async statusCounts(): Promise<StatusCounts> {
-    const r = await this.pool.query(`select status, count(*)::int as n from broadlog group by status`);
-    return Object.fromEntries(r.rows.map((x) => [x.status, x.n]));
+    const out: StatusCounts = {};
+    for (const r of await this.each((p) => p.query(`select status, count(*)::int as n from broadlog group by status`))) {
+      for (const x of r.rows) out[x.status] = (out[x.status] ?? 0) + x.n;
+    }
+    return out;
   }
 
-  async trackingCount(): Promise<number> {
-    const r = await this.pool.query(`select count(*)::int as n from tracking_log`);
-    return r.rows[0].n;
+  private async count(sql: string): Promise<number> {
+    return (await this.each((p) => p.query(sql))).reduce((n, r) => n + r.rows[0].n, 0);
   }
 
-  async bouncedCount(): Promise<number> {
-    const r = await this.pool.query(`select count(*)::int as n from broadlog where bounced_at is not null`);
-    return r.rows[0].n;
+  trackingCount(): Promise<number> {
+    return this.count(`select count(*)::int as n from tracking_log`);
   }
 
-  /** Every row of a query, a page at a time, ordered by `id` (keyset pagination: bounded memory). */
+  bouncedCount(): Promise<number> {
+    return this.count(`select count(*)::int as n from broadlog where bounced_at is not null`);
+  }
+
+  /** Every row of a query, a page at a time, ordered by `id` (keyset pagination: bounded memory), database after database. */
   async *rows(sql: string, params: unknown[] = [], page = 5000): AsyncGenerator<Record<string, unknown>> {
-    let after = 0;
-    for (;;) {
-      const r = await this.pool.query(`select * from (${sql}) q where q.id > $${params.length + 1} order by q.id limit ${page}`, [...params, after]);
-      for (const row of r.rows) yield row;
-      if (r.rows.length < page) return;
-      after = r.rows[r.rows.length - 1].id as number;
+    for (const pool of this.pools) {
+      let after = 0;
+      for (;;) {
+        const r = await pool.query(`select * from (${sql}) q where q.id > $${params.length + 1} order by q.id limit ${page}`, [...params, after]);
+        for (const row of r.rows) yield row;
+        if (r.rows.length < page) break;
+        after = r.rows[r.rows.length - 1].id as number;
+      }
     }
   }
 
+  /** A query on the (first) database. */
   query(sql: string, params: unknown[] = []) {
-    return this.pool.query(sql, params);
+    return this.pools[0].query(sql, params);
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  async close(): Promise<void> {
+    await this.each((p) => p.end());
   }
 }

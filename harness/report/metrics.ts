@@ -89,14 +89,14 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
   const soap: [number, number][] = [];
   const soapFailedAt: number[] = [];
   let deliveryStart = NaN;
-  let uplink: string | undefined;
+  let uplinks: string[] = [];
 
   for await (const e of events) {
     switch (e.type) {
       case 'run.start':
         n = Number(e.recipients);
         runStart = e.ts;
-        uplink = e.clientUplink as string | undefined;
+        uplinks = (e.clientUplinks as string[] | undefined) ?? (e.clientUplink ? [String(e.clientUplink)] : []);
         outcomeAt = new Float64Array(n).fill(NaN);
         visibleAt = new Float64Array(n).fill(NaN);
         copies = new Uint8Array(n);
@@ -222,7 +222,7 @@ export async function computeMetrics(events: AsyncIterable<HistoryEvent> | Itera
   const faultSpan = holding.reduce((a, w) => a + (w.to - w.from), 0);
   const rttAll = soap.map(([, v]) => v).sort((a, b) => a - b);
   const pick = (q: number) => (rttAll.length ? rttAll[Math.min(rttAll.length - 1, Math.floor(q * rttAll.length))] : null);
-  const uplinkBytes = uplink && links[uplink] ? links[uplink].bytesUp : null;
+  const uplinkBytes = uplinks.length && uplinks.every((l) => links[l]) ? uplinks.reduce((n, l) => n + links[l].bytesUp, 0) : null;
   const perMsgUp = uplinkBytes !== null && n ? uplinkBytes / n : null;
   const perMsgSmtp = m.accepted ? m.smtpBytes / m.accepted : null;
   return {

@@ -111,7 +111,9 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     clientUplink: topology.facts.clientUplink,
     syncPeriodMs: topology.facts.executionSite === 'mid' ? parseDuration(s.sync.deliveryLogsPeriod) / s.timeScale : 0,
     catchUpBoundMs: parseDuration(s.catchUpBound),
-    quota: quotaFacts(s),
+    clientUplinks: topology.facts.clientUplinks,
+    // Each stat server is one sending platform's quota scope (several mids: several).
+    quota: { ...quotaFacts(s)!, platforms: topology.nodes.filter((n) => n.kind === 'module' && n.module === 'stat-server').length },
     portPolicy: !!o.portPolicy,
   };
   progress.say(`run ${id}: ${s.workload.recipients} recipients, ${s.mode} mode, ${runtimeName} runtime, seed ${s.seed}`);
@@ -130,7 +132,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     for (const p of running.ports) history.append({ type: 'node.port', ...p });
 
     marketing = new SiteDb('marketing', running.databaseUrl('marketing-db', 'marketing'));
-    execution = facts.executionSite === 'mid' ? new SiteDb('mid', running.databaseUrl('mid-db', 'mid')) : marketing;
+    const executionDbs = topology.facts.executionDatabases ?? [{ node: 'mid-db', database: 'mid' }];
+    execution = facts.executionSite === 'mid' ? new SiteDb('mid', executionDbs.map((d) => running!.databaseUrl(d.node, d.database))) : marketing;
     internet = new InternetEvents(running.endpoint('internet', 'control'), history);
     internet.start();
 
@@ -184,9 +187,9 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     // What the runtime enforced and measured (docker: quotas, CPU/memory used, the port policy).
     for (const e of running?.observations?.() ?? []) history.append(e);
     // Captures are complete once the fault proxy has stopped.
-    if (running && facts.clientUplink) {
-      const scan = await scanForCanaries(capturePath(join(runDir, 'capture'), facts.clientUplink, 'upstream'));
-      history.append({ type: 'link.scan', link: facts.clientUplink, ...scan });
+    for (const uplink of running ? (facts.clientUplinks ?? (facts.clientUplink ? [facts.clientUplink] : [])) : []) {
+      const scan = await scanForCanaries(capturePath(join(runDir, 'capture'), uplink, 'upstream'));
+      history.append({ type: 'link.scan', link: uplink, ...scan });
     }
     history.append({ type: 'run.end' });
     await history.close();

@@ -122,7 +122,7 @@ export const processRuntime: Runtime = {
       //    are set when the target node gets its ports (below).
       const links: Record<string, LinkEndpoint> = {};
       for (const l of topology.links) {
-        const proxy = await faults.createProxy({ name: l.name, upstream: `${HOST}:9`, capture: l.name === topology.facts.clientUplink || (!!opts.captureBoundary && l.crossesClientBoundary) }).catch((e: Error) => {
+        const proxy = await faults.createProxy({ name: l.name, upstream: `${HOST}:9`, capture: l.name === topology.facts.clientUplink || !!topology.facts.clientUplinks?.includes(l.name) || (!!opts.captureBoundary && l.crossesClientBoundary) }).catch((e: Error) => {
           throw new InfrastructureError(`cannot create the proxy for link ${l.name} at ${toxiproxyUrl}: ${e.message}`);
         });
         const [h, p] = [proxy.listen.slice(0, proxy.listen.lastIndexOf(':')), proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1)];

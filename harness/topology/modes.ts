@@ -3,6 +3,7 @@
 import { distributed } from './distributed.js';
 import { hosted } from './hosted.js';
 import { midSourcing } from './mid-sourcing.js';
+import { multiMid } from './multi-mid.js';
 import { onPremise } from './on-premise.js';
 import type { TopologyOptions } from './options.js';
 import type { Topology } from './types.js';
@@ -12,4 +13,5 @@ export const MODES: Record<string, (o: TopologyOptions) => Topology> = {
   'on-premise': onPremise,
   distributed,
   hosted,
+  'multi-mid': multiMid,
 };

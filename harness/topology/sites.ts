@@ -9,6 +9,11 @@ export const PORTS = { web: 8080, http: 80, control: 8005, smtp: 25, stat: 7777,
 
 type ExecSite = 'marketing' | 'mid';
 
+/** A site's public host name; each further mid-sourcing server has its own (mid-2.provider.example). */
+export function hostOf(site: ExecSite, suffix = ''): string {
+  return site === 'mid' && suffix ? HOST_NAMES.mid.replace(/^mid/, `mid${suffix}`) : HOST_NAMES[site];
+}
+
 export function link(from: string, to: string, port: string, protocol: LinkSpec['protocol'], role: string, name = `${from}->${to}:${port}`, crossesClientBoundary = false): LinkSpec {
   return { name, role, from, to, port, protocol, crossesClientBoundary };
 }
@@ -33,7 +38,7 @@ export function executionSite(site: ExecSite, db: string, o: TopologyOptions, su
     { name: n('redirector'), site, kind: 'module', module: 'redirector', ports: { http: PORTS.http, control: PORTS.control },
       config: (r) => ({ ...base(r, site, o), redirection: { site, ...r.listen('http'), db: { url: r.database(`${n('redirector')}->${db}:pg`, site) }, unsafeOpenRedirect: !!o.misconfig?.openRedirect } }) },
     { name: n('bounce-handler'), site, kind: 'module', module: 'bounce-handler', ports: { smtp: PORTS.smtp, control: PORTS.control },
-      config: (r) => ({ ...base(r, site, o), inMail: { site, ...r.listen('smtp'), hostName: HOST_NAMES[site], db: { url: r.database(`${n('bounce-handler')}->${db}:pg`, site) } } }) },
+      config: (r) => ({ ...base(r, site, o), inMail: { site, ...r.listen('smtp'), hostName: hostOf(site, suffix), db: { url: r.database(`${n('bounce-handler')}->${db}:pg`, site) } } }) },
   ];
   // Several MTAs share the site's queue (leased claims) and one stat server (shared quotas).
   for (const mta of mtaNames) {
@@ -47,7 +52,7 @@ export function executionSite(site: ExecSite, db: string, o: TopologyOptions, su
 /** One MTA of a site: its node and its links to the site database, the stat server and the MXs. */
 function mtaNode(site: ExecSite, db: string, o: TopologyOptions, mta: string, suffix: string): { node: ModuleNode; links: LinkSpec[] } {
   const n = (x: string) => `${x}${suffix}`;
-  const host = HOST_NAMES[site];
+  const host = hostOf(site, suffix);
   const links: LinkSpec[] = [
     link(mta, db, 'pg', 'pg', 'mta->db'),
     link(mta, n('stat-server'), 'stat', 'stat', 'mta->stat', `${mta}->stat`),
@@ -77,7 +82,8 @@ function mtaNode(site: ExecSite, db: string, o: TopologyOptions, mta: string, su
   return { node, links };
 }
 
-export function internet(o: TopologyOptions, suffix = ''): NodeSpec {
+/** The simulated Internet; `moreIntakes` are the bounce handlers of further sending sites (by their suffix). */
+export function internet(o: TopologyOptions, suffix = '', moreIntakes: string[] = []): NodeSpec {
   return {
     name: 'internet',
     site: 'internet',
@@ -87,13 +93,15 @@ export function internet(o: TopologyOptions, suffix = ''): NodeSpec {
       seed: o.seed,
       domains: o.domains.map(({ name, weight: _weight, ...behaviour }) => ({ name, ...r.listen(`smtp:${name}`), behaviour })),
       bounceIntake: r.link(`internet->inmail${suffix}`),
+      bounceIntakes: Object.fromEntries(moreIntakes.map((s) => [hostOf('mid', s), r.link(`internet->inmail${s}`)])),
       recipients: o.recipientBehaviour,
       control: r.listen('control'),
     }),
   };
 }
 
-export function appServer(mode: 'mid-sourcing' | 'on-premise', o: TopologyOptions): ModuleNode {
+/** The marketing instance; in mid-sourcing mode it reaches its mid(s) through `uplinks`. */
+export function appServer(mode: 'mid-sourcing' | 'on-premise', o: TopologyOptions, uplinks = ['instance->mid:soap']): ModuleNode {
   return {
     name: 'app-server',
     site: 'marketing',
@@ -101,14 +109,14 @@ export function appServer(mode: 'mid-sourcing' | 'on-premise', o: TopologyOption
     module: 'app-server',
     ports: { web: PORTS.web, control: PORTS.control },
     config: (r) => {
-      const soap = mode === 'mid-sourcing' ? r.link('instance->mid:soap') : null;
+      const accounts = mode === 'mid-sourcing' ? uplinks.map((l) => ({ soapUrl: `http://${r.link(l).host}:${r.link(l).port}/`, ...MID_OPERATOR, partSize: o.partSize })) : [];
       return {
         ...base(r, 'marketing', o),
         web: {
           ...r.listen('web'),
           mode,
           db: { url: r.database('app-server->marketing-db:pg', 'marketing') },
-          mid: soap ? { soapUrl: `http://${soap.host}:${soap.port}/`, ...MID_OPERATOR, partSize: o.partSize } : undefined,
+          ...(accounts.length > 1 ? { mids: accounts } : { mid: accounts[0] }),
           sync: o.sync,
           partFields: o.misconfig?.allFieldsToMid ? 'all' : 'template',
           localMta: mode === 'mid-sourcing' && !!o.misconfig?.marketingMta,

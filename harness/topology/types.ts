@@ -71,6 +71,10 @@ export interface Topology {
     clientUplink?: string;
     /** Hosted: the link through which the client's people and tools reach the instance (the harness uses it too). */
     clientAccess?: string;
+    /** Several mids: every link from the instance to a mid (clientUplink is the first). */
+    clientUplinks?: string[];
+    /** Where the execution site's broadlog lives, when not the one mid-db (several mids). */
+    executionDatabases?: { node: string; database: string }[];
   };
 }
 

@@ -21,30 +21,43 @@ export const start: ModuleStart = async (config, log) => {
   await waitForDatabase(pool);
   await ensureSchema(pool, 'marketing');
 
-  let mid: MidClient | null = null;
+  // One mid-sourcing server, or several (alternating routing: parts go to each in turn).
+  const accounts = web.mids ?? (web.mid ? [web.mid] : []);
+  const mids: MidClient[] = [];
   const workflows = new Map<string, Workflow>();
   const transmissions = new Set<Promise<void>>();
   if (web.mode === 'mid-sourcing') {
-    if (!web.mid) throw new Error('config: web.mid is required in mid-sourcing mode (soapUrl, login, password)');
-    const m = web.mid;
-    mid = new MidClient({
-      soapUrl: m.soapUrl,
-      login: m.login,
-      password: m.password,
-      timeoutMs: parseDuration(m.timeout), // a network timeout is not a schedule: not scaled
-      retryDelaysMs: m.retryDelays.map((d) => time.wall(d)),
-      log,
-    });
-    const ctx: SyncContext = { pool, mid, instance: config.instance, batchSize: web.sync.batchSize, softThreshold: web.quarantine.softThreshold, log };
-    workflows.set('deliveryLogs', new Workflow('deliveryLogs', time.wall(web.sync.deliveryLogsPeriod), () => syncDeliveryLogs(ctx), log));
-    workflows.set('trackingLogs', new Workflow('trackingLogs', time.wall(web.sync.trackingLogsPeriod), () => syncTrackingLogs(ctx), log));
-    workflows.set('counters', new Workflow('counters', time.wall(web.sync.countersPeriod), () => syncCounters(ctx), log));
+    if (!accounts.length) throw new Error('config: web.mid (or web.mids) is required in mid-sourcing mode (soapUrl, login, password)');
+    for (const m of accounts) {
+      mids.push(
+        new MidClient({
+          soapUrl: m.soapUrl,
+          login: m.login,
+          password: m.password,
+          timeoutMs: parseDuration(m.timeout), // a network timeout is not a schedule: not scaled
+          retryDelaysMs: m.retryDelays.map((d) => time.wall(d)),
+          log,
+        }),
+      );
+    }
+    // Each mid has its own change streams, hence its own cursors (suffixed from the second on).
+    const ctxs: SyncContext[] = mids.map((mid, i) => ({ pool, mid, instance: config.instance, batchSize: web.sync.batchSize, softThreshold: web.quarantine.softThreshold, log, cursorSuffix: i ? `@${i + 1}` : '' }));
+    const everyMid = (f: (c: SyncContext) => Promise<number>) => async () => {
+      const r = await Promise.allSettled(ctxs.map(f));
+      const failed = r.find((x) => x.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      return r.reduce((n, x) => n + (x as PromiseFulfilledResult<number>).value, 0);
+    };
+    workflows.set('deliveryLogs', new Workflow('deliveryLogs', time.wall(web.sync.deliveryLogsPeriod), everyMid(syncDeliveryLogs), log));
+    workflows.set('trackingLogs', new Workflow('trackingLogs', time.wall(web.sync.trackingLogsPeriod), everyMid(syncTrackingLogs), log));
+    workflows.set('counters', new Workflow('counters', time.wall(web.sync.countersPeriod), () => syncCounters(ctxs), log));
     for (const w of workflows.values()) w.start();
   }
+  const mid = mids[0] ?? null;
 
   const transmit = (deliveryId: number) => {
     if (!mid) return;
-    const t = transmitDelivery(pool, mid, deliveryId, { instance: config.instance, concurrency: web.mid!.concurrency, log })
+    const t = transmitDelivery(pool, mids, deliveryId, { instance: config.instance, concurrency: accounts[0].concurrency, log })
       .catch((e) => log.error({ delivery: deliveryId, err: (e as Error).message }, 'transmission stopped'))
       .finally(() => transmissions.delete(t));
     transmissions.add(t);
@@ -60,7 +73,7 @@ export const start: ModuleStart = async (config, log) => {
       {
         pool,
         async startDelivery(id) {
-          const r = await prepareDelivery(pool, id, { mode: web.mode, partSize: web.mid?.partSize ?? 1000, partFields: web.partFields, localMta: web.localMta });
+          const r = await prepareDelivery(pool, id, { mode: web.mode, partSize: accounts[0]?.partSize ?? 1000, partFields: web.partFields, localMta: web.localMta });
           transmit(id);
           log.info({ delivery: id, ...r }, 'delivery started');
           return { id, state: 'running', ...r };
@@ -89,7 +102,7 @@ export const start: ModuleStart = async (config, log) => {
   log.info({ port: web.port, mode: web.mode }, 'marketing instance listening');
   return {
     async stop() {
-      mid?.stop();
+      for (const m of mids) m.stop();
       await Promise.all([...workflows.values()].map((w) => w.stop()));
       await closeServer(server);
       await closeServer(control);

@@ -9,7 +9,9 @@ import {
   decodeTracking,
   DELIVERY_SCHEMA,
   TRACKING_SCHEMA,
+  COUNTER_KEYS,
   type Batch,
+  type DeliveryCounters,
 } from '../common/mid-api.js';
 import { qualify } from '../common/qualification.js';
 import { applyFailure } from '../common/quarantine.js';
@@ -25,6 +27,8 @@ export interface SyncContext {
   batchSize: number;
   softThreshold: number;
   log: Logger;
+  /** Several mids: each has its own change streams, so its own cursors (names get this suffix). */
+  cursorSuffix?: string;
 }
 
 async function readCursor(pool: Pool, name: string): Promise<string> {
@@ -39,6 +43,7 @@ async function drain<T>(
   fetch: (cursor: string) => Promise<Batch<T>>,
   apply: (c: import('../common/db.js').PoolClient, rows: T[]) => Promise<void>,
 ): Promise<number> {
+  name += ctx.cursorSuffix ?? '';
   let cursor = await readCursor(ctx.pool, name);
   let total = 0;
   for (;;) {
@@ -111,9 +116,9 @@ export function syncTrackingLogs(ctx: SyncContext): Promise<number> {
     },
     async (c, rows) => {
       await c.query(
-        `insert into tracking_log (broadlog_id, delivery_id, url_id, kind, at, user_agent, source_id, synced_at)
-         select v.*, now() from unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::bigint[]) as v
-         on conflict (source_id) do nothing`,
+        `insert into tracking_log (broadlog_id, delivery_id, url_id, kind, at, user_agent, source_id, source_mid, synced_at)
+         select v.*, $8, now() from unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::bigint[]) as v
+         on conflict (source_mid, source_id) do nothing`,
         [
           rows.map((x) => x.mktBroadLogId),
           rows.map((x) => x.mktDeliveryId),
@@ -122,18 +127,29 @@ export function syncTrackingLogs(ctx: SyncContext): Promise<number> {
           rows.map((x) => x.at),
           rows.map((x) => x.userAgent ?? null),
           rows.map((x) => x.id),
+          ctx.cursorSuffix ?? '',
         ],
       );
     },
   );
 }
 
-/** Delivery counters of the deliveries still running. They carry no opens or clicks. */
-export async function syncCounters(ctx: SyncContext): Promise<number> {
+/** Delivery counters of the deliveries still running, summed over the mids (a delivery split
+ *  across several is one delivery here). They carry no opens or clicks. */
+export async function syncCounters(ctxs: SyncContext[]): Promise<number> {
+  const ctx = ctxs[0];
   const ids = (await ctx.pool.query(`select id from delivery where state = 'running'`)).rows.map((r) => r.id as number);
   if (!ids.length) return 0;
-  const r = await ctx.mid.call(DELIVERY_SCHEMA, 'GetDeliveryCounters', { instance: ctx.instance, deliveries: ids.join(',') }, ONCE);
-  const counters = decodeCounters(r.counters);
+  const byDelivery = new Map<number, DeliveryCounters>();
+  for (const c of ctxs) {
+    const r = await c.mid.call(DELIVERY_SCHEMA, 'GetDeliveryCounters', { instance: ctx.instance, deliveries: ids.join(',') }, ONCE);
+    for (const k of decodeCounters(r.counters)) {
+      const sum = byDelivery.get(k.mktDeliveryId);
+      if (!sum) byDelivery.set(k.mktDeliveryId, k);
+      else for (const key of COUNTER_KEYS) sum[key] += k[key];
+    }
+  }
+  const counters = [...byDelivery.values()];
   for (const k of counters) {
     await ctx.pool.query(
       `insert into delivery_counter (delivery_id, counters, synced_at) values ($1, $2, now())

@@ -9,7 +9,7 @@ import { MidRefused, type MidClient } from './mid-client.js';
 
 export async function transmitDelivery(
   pool: Pool,
-  mid: MidClient,
+  mids: MidClient[],
   deliveryId: number,
   opts: { instance: string; concurrency: number; log: Logger },
 ): Promise<void> {
@@ -48,6 +48,8 @@ export async function transmitDelivery(
       // Each submission is counted: a part sent again after a lost answer shows attempts > 1.
       const counted = () => pool.query(`update delivery_part set attempts = attempts + 1 where delivery_id = $1 and part_index = $2`, [deliveryId, p.part_index]).then(() => undefined);
       try {
+        // Alternating routing: with several mids, part i goes to mid i mod n (the same one on a resume).
+        const mid = mids[p.part_index % mids.length];
         await mid.call(DELIVERY_SCHEMA, 'AppendDeliveryPart', { part: encodePart(part) }, { retry: true, onAttempt: counted });
       } catch (e) {
         if (e instanceof MidRefused) {

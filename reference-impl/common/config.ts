@@ -39,26 +39,30 @@ const Quarantine = z.object({
   softThreshold: z.number().int().positive().default(5),
 });
 
+/** The marketing instance's account on a mid-sourcing server (an external account in the product). */
+const MidAccount = z.object({
+  soapUrl: z.url(),
+  login: z.string().default('mid'),
+  password: z.string(),
+  /** Recipients per AppendDeliveryPart call. */
+  partSize: z.number().int().positive().default(1000),
+  /** AppendDeliveryPart calls in flight at once. */
+  concurrency: z.number().int().positive().default(2),
+  timeout: duration.default('30s'),
+  /** Back-off between attempts of a failed SOAP call (simulated time). */
+  retryDelays: z.array(duration).default(['1s', '2s', '5s', '10s', '30s']),
+});
+
 export const Web = z.object({
   host: z.string().default('127.0.0.1'),
   port: port.default(8080),
   db: Db,
   /** mid-sourcing: MTA and inMail are disabled here and delivery parts go to the mid by SOAP. */
   mode: z.enum(['mid-sourcing', 'on-premise']),
-  mid: z
-    .object({
-      soapUrl: z.url(),
-      login: z.string().default('mid'),
-      password: z.string(),
-      /** Recipients per AppendDeliveryPart call. */
-      partSize: z.number().int().positive().default(1000),
-      /** AppendDeliveryPart calls in flight at once. */
-      concurrency: z.number().int().positive().default(2),
-      timeout: duration.default('30s'),
-      /** Back-off between attempts of a failed SOAP call (simulated time). */
-      retryDelays: z.array(duration).default(['1s', '2s', '5s', '10s', '30s']),
-    })
-    .optional(),
+  mid: MidAccount.optional(),
+  /** Several mid-sourcing servers (alternating routing): delivery parts go to each in turn and
+   *  the sync workflows bring the logs back from all of them. Replaces `mid`. */
+  mids: z.array(MidAccount).min(1).optional(),
   sync: z
     .object({
       /** Documented defaults: counters every 10 min, delivery and tracking logs every hour. */

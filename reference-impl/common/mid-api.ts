@@ -194,7 +194,7 @@ export function decodeTracking(node: unknown): Batch<TrackingLogRow> {
   };
 }
 
-const COUNTER_KEYS = ['processed', 'pending', 'sent', 'failed', 'hard', 'soft', 'ignored'] as const;
+export const COUNTER_KEYS = ['processed', 'pending', 'sent', 'failed', 'hard', 'soft', 'ignored'] as const;
 
 export function encodeCounters(list: DeliveryCounters[]): XmlNode {
   return {

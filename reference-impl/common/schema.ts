@@ -65,11 +65,14 @@ create table if not exists tracking_log (
   at timestamptz not null,
   user_agent text,
   -- marketing site in mid-sourcing: the row's id at the mid, and when the sync brought it
-  source_id bigint unique,
+  source_id bigint,
+  -- with several mids, which one ('' for the first, '@2'...): their row ids overlap
+  source_mid text not null default '',
   synced_at timestamptz,
   mod_xid xid8 not null default pg_current_xact_id()
 );
 create index if not exists tracking_changes on tracking_log (mod_xid, id);
+create unique index if not exists tracking_source on tracking_log (source_mid, source_id);
 create table if not exists quarantine (
   email text primary key,
   status text not null,

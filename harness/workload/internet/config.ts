@@ -32,6 +32,8 @@ export const InternetConfig = z.strictObject({
     }),
   /** Where DSNs go: the mid-sourcing site's inMail (bounce handler). */
   bounceIntake: z.strictObject({ host: Host, port: Port.min(1) }),
+  /** Several sending sites (one inMail each): where DSNs to a bounce address of each domain go. */
+  bounceIntakes: z.record(z.string().min(1), z.strictObject({ host: Host, port: Port.min(1) })).default({}),
   recipients: RecipientBehaviour.prefault({}),
   control: z.strictObject({ host: Host.default('127.0.0.1'), port: Port.default(0) }).prefault({}),
   /** EHLO name of the DSN sender. */

@@ -19,6 +19,8 @@ export interface DsnJob {
 
 export interface DsnSenderOptions {
   intake: { host: string; port: number };
+  /** Intakes by the domain of the bounce address (several sending sites, each with its own inMail); others go to `intake`. */
+  intakes?: Record<string, { host: string; port: number }>;
   /** EHLO name. */
   hostName: string;
   /** Wall-clock back-off between attempts; its length is the number of retries. */
@@ -100,7 +102,8 @@ class IntakeConnection {
 export class DsnSender {
   private readonly queue: TaskQueue;
   private readonly timers = new Scheduler();
-  private readonly idle: IntakeConnection[] = [];
+  /** Idle connections per intake (the bounce address's domain, or '' for the default intake). */
+  private readonly idle = new Map<string, IntakeConnection[]>();
   private readonly all = new Set<IntakeConnection>();
   private stopped = false;
 
@@ -129,7 +132,11 @@ export class DsnSender {
   private enqueue(job: DsnJob, attempt: number): void {
     if (this.stopped) return;
     this.queue.push(async () => {
-      const conn = this.idle.pop() ?? this.newConnection();
+      // The DSN goes back to the domain of the original's bounce address (its return path).
+      const domain = job.dsn.returnPath.slice(job.dsn.returnPath.lastIndexOf('@') + 1).toLowerCase();
+      const key = this.o.intakes?.[domain] ? domain : '';
+      const idle = this.idle.get(key) ?? (this.idle.set(key, []).get(key) as IntakeConnection[]);
+      const conn = idle.pop() ?? this.newConnection(key ? this.o.intakes![key] : this.o.intake);
       try {
         const raw = await composeDsn({ ...job.dsn, date: new Date() });
         await conn.send(job.dsn.returnPath, raw);
@@ -137,7 +144,7 @@ export class DsnSender {
       } catch (e) {
         this.failed(job, attempt, e as SmtpFailure);
       } finally {
-        this.idle.push(conn);
+        idle.push(conn);
       }
     });
   }
@@ -155,8 +162,8 @@ export class DsnSender {
     this.o.events.push({ type: 'dsn.failed', rcpt: job.rcpt, index: job.index, messageId: job.messageId, error });
   }
 
-  private newConnection(): IntakeConnection {
-    const c = new IntakeConnection(this.o.intake, this.o.hostName);
+  private newConnection(target: { host: string; port: number }): IntakeConnection {
+    const c = new IntakeConnection(target, this.o.hostName);
     this.all.add(c);
     return c;
   }

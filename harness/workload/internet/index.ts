@@ -44,6 +44,7 @@ export async function startInternet(input: InternetConfigInput | InternetConfig,
 
   const dsn = new DsnSender({
     intake: config.bounceIntake,
+    intakes: Object.fromEntries(Object.entries(config.bounceIntakes).map(([d, a]) => [d.toLowerCase(), a])),
     hostName: config.hostName,
     retryDelaysMs: config.dsnRetryDelays.map((d) => time.wall(d)),
     events,
