@@ -6,6 +6,7 @@ import { VERSION } from '../paths.js';
 import { InfrastructureError } from '../runtime/types.js';
 import { MODES } from '../topology/modes.js';
 import { classifyCommand } from './classify.js';
+import { conformanceCommand } from './conformance.js';
 import { cleanCommand } from './clean.js';
 import { exportCommand } from './export.js';
 import { listCommand } from './list.js';
@@ -36,6 +37,16 @@ export function buildProgram(): Command {
     .option('--port-policy', "apply the mode's port policy as firewall rules (docker runtime)")
     .action(async (opts) => {
       process.exitCode = await runCommand(opts, process.argv.slice(2));
+    });
+  program
+    .command('conformance')
+    .description('run the conformance catalogue: requirement x mode matrix, junit.xml, conformance.json and an HTML matrix')
+    .addOption(new Option('-m, --mode <mode...>', 'deployment modes (default: both, or the target\'s)').choices(Object.keys(MODES)))
+    .addOption(new Option('--runtime <runtime>', 'where the reference implementation runs').choices(['process', 'docker']).default('process'))
+    .option('--target <file>', 'a target file (JSON) describing another implementation; default: the reference implementation')
+    .option('-o, --out <dir>', 'write the reports into this directory (default reports/<stamp>-conformance/)')
+    .action(async (opts) => {
+      process.exitCode = await conformanceCommand(opts);
     });
   program
     .command('classify')

@@ -1,0 +1,50 @@
+// Requirements that only a campaign shows: judged on the small run the harness drove through the
+// target (its history and result), by the run's own checks or by what the history recorded.
+import { readHistory } from '../../probes/history.js';
+import { parseDuration } from '../../../reference-impl/common/duration.js';
+import { afterRun, fail, na, verdict, type CheckFn, type Ctx } from '../types.js';
+
+/** A requirement proven by one of the run's checks (harness/checks). */
+export function runCheck(id: string): CheckFn {
+  return afterRun(async ({ run }: Ctx) => {
+    if (!run) return na('needs a campaign driven by the harness (no run for this target)');
+    const c = run.checks.find((x) => x.id === id);
+    if (!c) return fail(`the run did not evaluate the check "${id}"`);
+    return verdict(c.status === 'pass', `${id}: ${c.detail}`);
+  });
+}
+
+/** Only the allowed protocols carried bytes across the client's boundary. */
+export function boundaryProtocols(allowed: string[]): CheckFn {
+  return afterRun(async ({ run }: Ctx) => {
+    if (!run) return na('needs a campaign driven by the harness (no run for this target)');
+    const used = run.links.filter((l) => l.crossesClientBoundary && (run.metrics.links[l.name]?.bytesUp ?? 0) + (run.metrics.links[l.name]?.bytesDown ?? 0) > 0);
+    if (!used.length) return fail('no bytes crossed the client boundary: nothing to judge');
+    const other = used.filter((l) => !allowed.includes(l.protocol));
+    const list = (ls: typeof used) => [...new Set(ls.map((l) => `${l.protocol} (${l.from}->${l.to})`))].join(', ');
+    return verdict(other.length === 0, `across the client boundary: ${list(used)}${other.length ? `; not allowed: ${list(other)}` : ''}`);
+  });
+}
+
+/** Documented back-off: each retry after a temporary failure waits at least the next delay. */
+export const DOCUMENTED_BACKOFF = ['5s', '10s', '20s', '40s', '2m'];
+export const backoff: CheckFn = afterRun(async ({ run }) => {
+  if (!run) return na('needs a campaign driven by the harness (no run for this target)');
+  const delays = DOCUMENTED_BACKOFF.map((d) => parseDuration(d) / run.timeScale);
+  const last = new Map<number, { ts: number; deferrals: number }>();
+  let retries = 0;
+  const early: string[] = [];
+  for await (const e of readHistory(`${run.runDir}/history.ndjson`)) {
+    if (!['sink.deferred', 'sink.accepted', 'sink.rejected'].includes(e.type) || typeof e.index !== 'number') continue;
+    const prev = last.get(e.index);
+    if (prev && prev.deferrals > 0) {
+      retries++;
+      const want = delays[Math.min(prev.deferrals, delays.length) - 1];
+      // 2% for timer granularity; a retry must never come noticeably early.
+      if (e.ts - prev.ts < want * 0.98) early.push(`#${e.index} retried after ${(e.ts - prev.ts).toFixed(0)} ms, wanted ${want.toFixed(0)} ms`);
+    }
+    last.set(e.index, { ts: e.ts, deferrals: e.type === 'sink.deferred' ? (prev?.deferrals ?? 0) + 1 : 0 });
+  }
+  if (!retries) return fail('no message was retried after a temporary failure: no evidence');
+  return verdict(early.length === 0, `${retries} retries after 4xx answers, ${early.length} earlier than the documented back-off (5s, 10s, 20s, 40s, 2min, x1/${run.timeScale})${early.length ? `: ${early.slice(0, 3).join('; ')}` : ''}`);
+});
