@@ -32,8 +32,27 @@ export class Smtp {
     });
   }
 
+  /**
+   * Settles on the handshake, or on the first error or close before it: nodemailer reports a
+   * refused greeting (421) as an 'error' event and never calls the connect callback.
+   */
   connect(): Promise<void> {
-    return new Promise((resolve, reject) => this.conn.connect((err?: Error) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) => {
+      const fail = (err?: Error) => {
+        this.conn.off('error', fail);
+        this.conn.off('end', closed);
+        reject(err ?? new Error('connection closed before the greeting'));
+      };
+      const closed = () => fail();
+      this.conn.once('error', fail);
+      this.conn.once('end', closed);
+      this.conn.connect((err?: Error) => {
+        this.conn.off('error', fail);
+        this.conn.off('end', closed);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
   }
 
   send(from: string, to: string, message: Buffer): Promise<{ response: string }> {
