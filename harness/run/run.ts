@@ -1,6 +1,6 @@
 // The main job: bring a topology up, deliver the scenario's campaign through it, wait until
 // everything has settled, read the final state into the history, then judge the history.
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../../reference-impl/common/duration.js';
@@ -88,6 +88,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   const progress = o.progress ?? new Progress(false);
   const id = runId(s);
   const runDir = o.out ?? join(REPORTS, id);
+  // A run never mixes its files (databases included) with an earlier run's.
+  if (o.out && existsSync(o.out) && readdirSync(o.out).length > 0) throw new ConfigError(`--out ${o.out}: directory is not empty (an earlier run's files?); remove it or choose another`);
   mkdirSync(runDir, { recursive: true });
   if (!o.out) {
     const latest = join(REPORTS, 'latest');
@@ -109,9 +111,9 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
     marketingHostName: topology.facts.marketingHostName,
     executionSite: topology.facts.executionSite,
     clientUplink: topology.facts.clientUplink,
+    clientUplinks: topology.facts.clientUplinks,
     syncPeriodMs: topology.facts.executionSite === 'mid' ? parseDuration(s.sync.deliveryLogsPeriod) / s.timeScale : 0,
     catchUpBoundMs: parseDuration(s.catchUpBound),
-    clientUplinks: topology.facts.clientUplinks,
     // Each stat server is one sending platform's quota scope (several mids: several).
     quota: { ...quotaFacts(s)!, platforms: topology.nodes.filter((n) => n.kind === 'module' && n.module === 'stat-server').length },
     portPolicy: !!o.portPolicy,
