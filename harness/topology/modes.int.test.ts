@@ -88,8 +88,9 @@ describe('distributed: losing one MTA mid-run', () => {
     expectExact(s, result, true);
     const crash = events.find((e) => e.type === 'fault.start' && e.target === 'mta-2');
     expect(crash, 'mta-2 was crashed').toBeDefined();
-    // mta-2 had sent before it died, and messages kept arriving at the MXs after (from mta alone).
-    expect(up(result.metrics, 'mta-2->internet:mail-a.test')).toBeGreaterThan(0);
+    // mta-2 worked the shared queue before it died, and messages kept arriving at the MXs after
+    // (from mta alone). Whether mta-2 got an SMTP connection slot first is a race: not asserted.
+    expect(up(result.metrics, 'mta-2->marketing-db:pg')).toBeGreaterThan(0);
     expect(events.filter((e) => e.type === 'sink.accepted' && e.ts > crash!.ts).length).toBeGreaterThan(50);
     // Its claims came back to the queue and were sent again by mta: counted as indeterminate, not lost.
     expect(result.metrics.indeterminate).toBeGreaterThan(0);
