@@ -21,7 +21,8 @@ export default defineConfig({
       { test: { name: 'integration', include: under('.int.test.ts'), testTimeout: 180_000, hookTimeout: 120_000 } },
       { test: { name: 'browser', include: under('.browser.test.ts'), testTimeout: 180_000, hookTimeout: 120_000 } },
       {
-        test: { name: 'containers', include: under('.containers.test.ts'), testTimeout: 600_000, hookTimeout: 600_000 },
+        // One file at a time: the throughput comparisons must not share the cores with another run.
+        test: { name: 'containers', include: under('.containers.test.ts'), testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false },
       },
     ],
   },
