@@ -43,6 +43,9 @@ function systemLibraries(): string[] {
     } catch {
       continue; // a script, not an ELF binary
     }
+    // A library the host itself lacks would make the container fail later, and less clearly.
+    const missing = out.split('\n').filter((l) => l.includes('not found')).map((l) => l.trim().split(/\s/)[0]);
+    if (missing.length) throw new InfrastructureError(`cannot build the midsim image: ${b} needs ${missing.join(', ')}, not found on this host (ldd)`);
     for (const l of parseLdd(out)) if (!l.startsWith(ROOT)) libs.add(l);
   }
   return [...libs].sort();
