@@ -34,7 +34,10 @@ export async function runCommand(f: RunFlags, argv: string[]): Promise<number> {
   const tolerance = parseTolerance(f.tolerance ?? '');
   const profile = f.profile === undefined ? undefined : loadProfile(f.profile);
   const progress = new Progress();
-  const result = await runScenario({ scenario, out: f.out, command, progress, baseline, tolerance, runtime: f.runtime, profile, portPolicy: f.portPolicy });
+  // A Toxiproxy the user runs (TOXIPROXY_URL) carries the links instead of midsim's own fault
+  // proxy; the process runtime only: the docker runtime's proxies live on the run's network.
+  const toxiproxyUrl = f.runtime === 'process' ? process.env.TOXIPROXY_URL || undefined : undefined;
+  const result = await runScenario({ scenario, out: f.out, command, progress, baseline, tolerance, runtime: f.runtime, profile, portPolicy: f.portPolicy, toxiproxyUrl });
   const dir = relative(process.cwd(), (result as { runDir?: string }).runDir ?? '') || '.';
   const m = result.metrics;
   const lines = [

@@ -77,6 +77,8 @@ export const processRuntime: Runtime = {
     const postgres = new Map<string, PostgresServer>();
     let proxyChild: ReturnType<typeof spawnLogged> | null = null;
     let stopped = false;
+    /** Proxies this run created in a Toxiproxy it does not own (TOXIPROXY_URL): removed at the end. */
+    const borrowed: { faults: FaultClient; names: string[] } = { faults: new FaultClient(opts.toxiproxyUrl ?? 'http://127.0.0.1:9'), names: [] };
 
     const stop = async () => {
       if (stopped) return;
@@ -88,6 +90,7 @@ export const processRuntime: Runtime = {
       await Promise.all(list.map((c) => c.exited));
       for (const c of list) c.log.end();
       await Promise.all([...postgres.values()].map((p) => p.stop()));
+      await Promise.all(borrowed.names.map((n) => borrowed.faults.deleteProxy(n).catch(() => {})));
       if (proxyChild) {
         proxyChild.proc.kill('SIGTERM');
         await Promise.race([proxyChild.exited, new Promise((r) => setTimeout(r, 3000))]);
@@ -125,6 +128,7 @@ export const processRuntime: Runtime = {
         const proxy = await faults.createProxy({ name: l.name, upstream: `${HOST}:9`, capture: l.name === topology.facts.clientUplink || !!topology.facts.clientUplinks?.includes(l.name) || (!!opts.captureBoundary && l.crossesClientBoundary) }).catch((e: Error) => {
           throw new InfrastructureError(`cannot create the proxy for link ${l.name} at ${toxiproxyUrl}: ${e.message}`);
         });
+        if (opts.toxiproxyUrl) borrowed.names.push(l.name);
         const [h, p] = [proxy.listen.slice(0, proxy.listen.lastIndexOf(':')), proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1)];
         links[l.name] = { proxy: l.name, listen: { host: h === '[::]' || h === '' || h === '0.0.0.0' ? HOST : h, port: Number(p) }, upstream: { host: HOST, port: 0 } };
       }
