@@ -86,6 +86,9 @@ export function topologyOptions(s: Scenario): TopologyOptions {
 export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: string }> {
   const s = o.scenario;
   const progress = o.progress ?? new Progress(false);
+  // Checked before anything is written.
+  if (o.portPolicy && (o.runtime ?? 'process') !== 'docker') throw new ConfigError('--port-policy needs --runtime docker (the rules are iptables rules in the containers)');
+  if (o.profile?.mode && o.profile.mode !== s.mode) throw new ConfigError(`hardware profile ${o.profile.name} describes ${o.profile.mode} mode, the scenario runs ${s.mode} (use --mode ${o.profile.mode})`);
   const id = runId(s);
   const runDir = o.out ?? join(REPORTS, id);
   // A run never mixes its files (databases included) with an earlier run's.
