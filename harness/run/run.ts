@@ -102,8 +102,6 @@ export async function runScenario(o: RunOptions): Promise<RunResult & { runDir: 
   const runtimeName = o.runtime ?? 'process';
   const runtime = RUNTIMES[runtimeName];
   if (!runtime) throw new ConfigError(`unknown runtime "${runtimeName}" (known: ${Object.keys(RUNTIMES).join(', ')})`);
-  if (o.portPolicy && runtimeName !== 'docker') throw new ConfigError('--port-policy needs --runtime docker (the rules are iptables rules in the containers)');
-  if (o.profile?.mode && o.profile.mode !== s.mode) throw new ConfigError(`hardware profile ${o.profile.name} describes ${o.profile.mode} mode, the scenario runs ${s.mode} (use --mode ${o.profile.mode})`);
   const started = Date.now();
   const history = new HistoryWriter(join(runDir, 'history.ndjson'));
   const topology = MODES[s.mode](topologyOptions(s));
