@@ -6,6 +6,7 @@ import { VERSION } from '../paths.js';
 import { InfrastructureError } from '../runtime/types.js';
 import { MODES } from '../topology/modes.js';
 import { classifyCommand } from './classify.js';
+import { compareCommand } from './compare.js';
 import { conformanceCommand } from './conformance.js';
 import { cleanCommand } from './clean.js';
 import { exportCommand } from './export.js';
@@ -62,6 +63,20 @@ export function buildProgram(): Command {
     .option('--port <port>', 'API port', intArg('--port'), 8474)
     .action(async (opts) => {
       await toxiproxyCommand(opts);
+    });
+  program
+    .command('compare')
+    .description('run the same scenario in several modes (same workload, seed and faults) and compare them side by side')
+    .requiredOption('--modes <list>', 'comma-separated modes, e.g. on-premise,mid-sourcing,distributed')
+    .option('-s, --scenario <name|file>', 'scenario name (see `midsim list`) or a .js/.json file', 'default')
+    .option('--profile <name|file>', 'hardware profile whose targets are judged in every mode')
+    .option('-n, --recipients <n>', 'number of recipients', intArg('--recipients'))
+    .option('--seed <n>', 'seed of the workload', intArg('--seed'))
+    .option('--time-scale <x>', 'play schedules x times faster than documented', numArg('--time-scale'))
+    .option('-o, --out <dir>', 'write DIR/<mode>/ runs, DIR/report.html and DIR/compare.json here (default reports/<stamp>-compare-<scenario>/)')
+    .addOption(new Option('--runtime <runtime>', 'where nodes run').choices(['process', 'docker']).default('process'))
+    .action(async (opts) => {
+      process.exitCode = await compareCommand(opts, process.argv.slice(2));
     });
   program
     .command('list')
