@@ -7,6 +7,7 @@
 // A plain `a.pipe(b)` relay in its own process is measured too: on a small machine the second
 // hop itself costs throughput, and the fault proxy should cost nothing beyond it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,8 @@ export interface LinkMeasure {
   /** Round trips of a small message, ms. */
   p50Ms: number;
   p99Ms: number;
+  /** HTTP request/response traffic of the links' kind (1 KB request, 1 KB answer, keep-alive, 16 in flight), requests/s. */
+  requestsPerSecond: number;
 }
 
 export interface FaultProxyBench {
@@ -31,6 +34,8 @@ export interface FaultProxyBench {
   throughputVsPipe: number;
   /** proxied p99 - direct p99, ms. */
   addedP99Ms: number;
+  /** proxied / direct HTTP requests per second: what a run's SOAP and HTTP links feel. */
+  requestRatio: number;
 }
 
 export interface BenchOptions {
@@ -38,36 +43,41 @@ export interface BenchOptions {
   bulkBytes?: number;
   /** Round trips per latency run; default 5000. */
   roundTrips?: number;
+  /** HTTP requests per request-rate run; default 20,000. */
+  requests?: number;
   /** Runs of each, alternating direct and proxied; the best throughput and median p99 count. */
   runs?: number;
   log?: (line: string) => void;
 }
 
 export async function benchFaultProxy(opts: BenchOptions = {}): Promise<FaultProxyBench> {
-  const { bulkBytes = 256e6, roundTrips = 5000, runs = 3, log = console.log } = opts;
+  const { bulkBytes = 256e6, roundTrips = 5000, requests = 20_000, runs = 3, log = console.log } = opts;
   const servers: Server[] = [];
   const faultProxy = await startProgram();
   const children: { stop(): Promise<void> }[] = [faultProxy];
   try {
     const sink = await listen(servers, sinkConnection);
     const echo = await listen(servers, (s) => s.pipe(s));
+    const web = await listenHttp(servers);
     const client = new FaultClient(faultProxy.url);
     const sinkProxy = await client.createProxy({ name: 'bench-sink', upstream: `127.0.0.1:${sink}` });
     const echoProxy = await client.createProxy({ name: 'bench-echo', upstream: `127.0.0.1:${echo}` });
+    const webProxy = await client.createProxy({ name: 'bench-web', upstream: `127.0.0.1:${web}` });
     const portOf = (listen: string) => Number(listen.split(':').pop());
-    const pipes = await startPipes(sink, echo);
+    const pipes = await startPipes(sink, echo, web);
     children.push(pipes);
 
     const measures = { direct: [] as LinkMeasure[], pipe: [] as LinkMeasure[], proxied: [] as LinkMeasure[] };
     for (let run = 0; run < runs; run++) {
-      for (const [kind, sinkPort, echoPort] of [
-        ['direct', sink, echo],
-        ['pipe', pipes.ports[0], pipes.ports[1]],
-        ['proxied', portOf(sinkProxy.listen), portOf(echoProxy.listen)],
+      for (const [kind, sinkPort, echoPort, webPort] of [
+        ['direct', sink, echo, web],
+        ['pipe', pipes.ports[0], pipes.ports[1], pipes.ports[2]],
+        ['proxied', portOf(sinkProxy.listen), portOf(echoProxy.listen), portOf(webProxy.listen)],
       ] as const) {
         const throughputMBps = await bulk(sinkPort, bulkBytes);
         const { p50Ms, p99Ms } = await pingPong(echoPort, roundTrips);
-        measures[kind].push({ throughputMBps, p50Ms, p99Ms });
+        const requestsPerSecond = await httpRequests(webPort, requests);
+        measures[kind].push({ throughputMBps, p50Ms, p99Ms, requestsPerSecond });
       }
     }
     const direct = summarise(measures.direct);
@@ -80,6 +90,7 @@ export async function benchFaultProxy(opts: BenchOptions = {}): Promise<FaultPro
       throughputRatio: proxied.throughputMBps / direct.throughputMBps,
       throughputVsPipe: proxied.throughputMBps / pipe.throughputMBps,
       addedP99Ms: proxied.p99Ms - direct.p99Ms,
+      requestRatio: proxied.requestsPerSecond / direct.requestsPerSecond,
     };
     const row = (name: string, m: LinkMeasure) =>
       `${name.padEnd(8)} ${m.throughputMBps.toFixed(0).padStart(6)} MB/s   p50 ${m.p50Ms.toFixed(3)} ms   p99 ${m.p99Ms.toFixed(3)} ms`;
@@ -87,7 +98,7 @@ export async function benchFaultProxy(opts: BenchOptions = {}): Promise<FaultPro
     log(row('pipe', pipe));
     log(row('proxied', proxied));
     log(
-      `proxied/direct throughput ${result.throughputRatio.toFixed(3)}   proxied/pipe ${result.throughputVsPipe.toFixed(3)}   added p99 ${result.addedP99Ms.toFixed(3)} ms`,
+      `proxied/direct bulk throughput ${result.throughputRatio.toFixed(3)}   proxied/pipe ${result.throughputVsPipe.toFixed(3)}   added p99 ${result.addedP99Ms.toFixed(3)} ms   proxied/direct HTTP req/s ${result.requestRatio.toFixed(3)}`,
     );
     return result;
   } finally {
@@ -157,6 +168,47 @@ async function listen(servers: Server[], onConnection: (s: Socket) => void): Pro
   return (server.address() as { port: number }).port;
 }
 
+/** An HTTP server answering 1 KB to every request, like the SOAP and tracking endpoints of a run. */
+async function listenHttp(servers: Server[]): Promise<number> {
+  const answer = Buffer.alloc(1024, 'a');
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml', 'content-length': answer.length }).end(answer));
+  });
+  server.keepAliveTimeout = 60_000;
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+/** `total` POSTs of 1 KB over 16 keep-alive connections; requests per second. */
+async function httpRequests(port: number, total: number, inFlight = 16): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  const body = Buffer.alloc(1024, 'q');
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { 'content-length': body.length } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  let started = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (started < total) {
+        started++;
+        await one();
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return total / seconds;
+}
+
 function connected(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: '127.0.0.1', noDelay: true });
@@ -221,5 +273,6 @@ function summarise(measures: LinkMeasure[]): LinkMeasure {
     throughputMBps: Math.max(...measures.map((m) => m.throughputMBps)),
     p50Ms: median(measures.map((m) => m.p50Ms)),
     p99Ms: median(measures.map((m) => m.p99Ms)),
+    requestsPerSecond: Math.max(...measures.map((m) => m.requestsPerSecond)),
   };
 }
