@@ -31,19 +31,24 @@ export const DOCUMENTED_BACKOFF = ['5s', '10s', '20s', '40s', '2m'];
 export const backoff: CheckFn = afterRun(async ({ run }) => {
   if (!run) return na('needs a campaign driven by the harness (no run for this target)');
   const delays = DOCUMENTED_BACKOFF.map((d) => parseDuration(d) / run.timeScale);
-  const last = new Map<number, { ts: number; deferrals: number }>();
+  // Attempts are followed per recipient and sending host (the EHLO of the session), so that two
+  // MTAs sending the same recipient do not read as one MTA retrying early.
+  const ehloOf = new Map<string, string>();
+  const last = new Map<string, { ts: number; deferrals: number }>();
   let retries = 0;
   const early: string[] = [];
   for await (const e of readHistory(`${run.runDir}/history.ndjson`)) {
+    if (e.type === 'sink.session') ehloOf.set(String(e.sessionId), String(e.ehlo));
     if (!['sink.deferred', 'sink.accepted', 'sink.rejected'].includes(e.type) || typeof e.index !== 'number') continue;
-    const prev = last.get(e.index);
+    const key = `${e.index} ${ehloOf.get(String(e.sessionId)) ?? ''}`;
+    const prev = last.get(key);
     if (prev && prev.deferrals > 0) {
       retries++;
       const want = delays[Math.min(prev.deferrals, delays.length) - 1];
       // 2% for timer granularity; a retry must never come noticeably early.
       if (e.ts - prev.ts < want * 0.98) early.push(`#${e.index} retried after ${(e.ts - prev.ts).toFixed(0)} ms, wanted ${want.toFixed(0)} ms`);
     }
-    last.set(e.index, { ts: e.ts, deferrals: e.type === 'sink.deferred' ? (prev?.deferrals ?? 0) + 1 : 0 });
+    last.set(key, { ts: e.ts, deferrals: e.type === 'sink.deferred' ? (prev?.deferrals ?? 0) + 1 : 0 });
   }
   if (!retries) return fail('no message was retried after a temporary failure: no evidence');
   return verdict(early.length === 0, `${retries} retries after 4xx answers, ${early.length} earlier than the documented back-off (5s, 10s, 20s, 40s, 2min, x1/${run.timeScale})${early.length ? `: ${early.slice(0, 3).join('; ')}` : ''}`);

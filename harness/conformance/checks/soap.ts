@@ -1,8 +1,9 @@
 // SOAP conformance of the mid-sourcing server, over HTTP as the marketing instance reaches it:
 // Logon and its tokens, refusals, Faults (never a crash) for bad input, idempotent parts.
+import { request } from 'node:http';
 import pg from 'pg';
 import { DELIVERY_SCHEMA, TRACKING_SCHEMA } from '../../../reference-impl/common/mid-api.js';
-import { text, type XmlNode } from '../../../reference-impl/common/soap.js';
+import { parseResponse, SoapFault, text, type XmlNode } from '../../../reference-impl/common/soap.js';
 import { appendPart, call, logon, mid, post, probePart, type RawAnswer } from '../soap-call.js';
 import type { Target } from '../target.js';
 import { fail, pass, verdict, type CheckFn, type Verdict } from '../types.js';
@@ -65,17 +66,52 @@ export const malformedXml: CheckFn = async ({ target }) => {
   return refused(target, await post(mid(target).soapUrl, bad[0]), `${bad.length} malformed bodies (truncated, not XML, empty, mismatched tags)`);
 };
 
+/**
+ * POST a large body while listening for the answer: a server may answer 413 and close before the
+ * body is sent (as it should), which fetch reports as a network error instead of the answer.
+ */
+function postEarly(url: string, body: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': body.length } });
+    const timer = setTimeout(() => req.destroy(new Error('no answer within 60 s')), 60_000);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    // A write cut short by the server's early answer is expected; only no answer at all is an error.
+    req.on('error', (e) => setTimeout(() => {
+      clearTimeout(timer);
+      reject(e);
+    }, 200));
+    req.end(body);
+  });
+}
+
 export const oversizeBody: CheckFn = async ({ target }) => {
   const m = mid(target);
   const pad = Buffer.alloc(m.maxBodyBytes + 1024, 0x20);
   const body = Buffer.concat([Buffer.from('<?xml version="1.0"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>'), pad, Buffer.from('</SOAP-ENV:Body></SOAP-ENV:Envelope>')]);
   let a: RawAnswer;
   try {
-    a = await post(m.soapUrl, body, {}, 60_000);
+    const r = await postEarly(m.soapUrl, body);
+    let fault: RawAnswer['fault'] = null;
+    try {
+      parseResponse(r.body);
+    } catch (e) {
+      if (e instanceof SoapFault) fault = { code: e.code, message: e.message };
+    }
+    a = { status: r.status, body: r.body, fault, result: null };
   } catch (e) {
-    // Closing the connection on an oversize body is allowed only if the router still answers.
     const after = await stillAnswers(target);
-    return after ? fail(`oversize body: ${(e as Error).message}; ${after}`) : fail(`oversize body (${body.length} bytes): connection closed without a SOAP Fault`);
+    return fail(`a ${body.length}-byte body: no answer (${(e as Error).message})${after ? `; ${after}` : ''}`);
   }
   return refused(target, a, `a ${body.length}-byte body (limit ${m.maxBodyBytes})`);
 };

@@ -20,8 +20,8 @@ export type InternetEventBody =
       sessionId: string;
       attempt: number;
     }
-  | { type: 'sink.deferred'; domain: string; rcpt: string; index: number | null; code: number; enhanced: string; attempt: number }
-  | { type: 'sink.rejected'; domain: string; rcpt: string; index: number | null; code: number; enhanced: string; text: string }
+  | { type: 'sink.deferred'; domain: string; rcpt: string; index: number | null; code: number; enhanced: string; attempt: number; sessionId: string }
+  | { type: 'sink.rejected'; domain: string; rcpt: string; index: number | null; code: number; enhanced: string; text: string; sessionId: string }
   | { type: 'dsn.sent'; rcpt: string; index: number | null; messageId: string | null; status: string }
   | { type: 'dsn.failed'; rcpt: string; index: number | null; messageId: string | null; error: string }
   /** url and httpStatus are null, and error is set, when the open could not be made. */

@@ -156,12 +156,12 @@ export class MxSink {
     const index = recipientIndex(rcpt);
     const reject = (r: SmtpReply) => {
       this.counters.rejected++;
-      this.ctx.events.push({ type: 'sink.rejected', domain: this.domain, rcpt, index, code: r.code, enhanced: r.enhanced, text: r.text });
+      this.ctx.events.push({ type: 'sink.rejected', domain: this.domain, rcpt, index, code: r.code, enhanced: r.enhanced, text: r.text, sessionId: session.id });
       cb(smtpError(r));
     };
     const defer = (r: SmtpReply, attempt: number) => {
       this.counters.deferred++;
-      this.ctx.events.push({ type: 'sink.deferred', domain: this.domain, rcpt, index, code: r.code, enhanced: r.enhanced, attempt });
+      this.ctx.events.push({ type: 'sink.deferred', domain: this.domain, rcpt, index, code: r.code, enhanced: r.enhanced, attempt, sessionId: session.id });
       cb(smtpError(r));
     };
 
@@ -199,7 +199,7 @@ export class MxSink {
           const attempt = this.state(session).attempts.get(rcpt) ?? 1;
           this.deferred.set(rcpt, { modelDeferrals: 0, ...this.deferred.get(rcpt), tries: attempt });
           this.counters.deferred++;
-          this.ctx.events.push({ type: 'sink.deferred', domain: this.domain, rcpt, index: recipientIndex(rcpt), code: TEMPFAIL.code, enhanced: TEMPFAIL.enhanced, attempt });
+          this.ctx.events.push({ type: 'sink.deferred', domain: this.domain, rcpt, index: recipientIndex(rcpt), code: TEMPFAIL.code, enhanced: TEMPFAIL.enhanced, attempt, sessionId: session.id });
         }
         return cb(smtpError(TEMPFAIL));
       }
