@@ -9,6 +9,7 @@ import { readHistory, type HistoryEvent } from '../harness/probes/history.js';
 import type { RunResult } from '../harness/report/result.js';
 import { Progress } from '../harness/run/progress.js';
 import { runScenario } from '../harness/run/run.js';
+import { parseScenario } from '../harness/scenario.js';
 import { loadScenario, scenarioNames } from '../harness/run/scenarios.js';
 
 const dirs: string[] = [];
@@ -16,10 +17,10 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function runShipped(name: string): Promise<{ result: RunResult; history: HistoryEvent[]; out: string }> {
-  const out = mkdtempSync(join(tmpdir(), `midsim-${name}-`));
+async function runShipped(name: string | ReturnType<typeof parseScenario>): Promise<{ result: RunResult; history: HistoryEvent[]; out: string }> {
+  const scenario = typeof name === 'string' ? await loadScenario(name) : name;
+  const out = mkdtempSync(join(tmpdir(), `midsim-${scenario.name}-`));
   dirs.push(out);
-  const scenario = await loadScenario(name);
   const result = await runScenario({ scenario, out, command: 'test', progress: new Progress(false, { write: () => true } as never) });
   const history: HistoryEvent[] = [];
   for await (const e of readHistory(join(out, 'history.ndjson'))) history.push(e);
@@ -121,5 +122,25 @@ describe('the shipped fault scenarios', () => {
     expect(toA('sink.connect').filter((e) => e.ts > start && e.ts < stop).length).toBeGreaterThan(1);
     expect(toA('sink.accepted').filter((e) => e.ts > start && e.ts < stop)).toEqual([]);
     expect(toA('sink.accepted').filter((e) => e.ts > stop).length).toBeGreaterThan(0);
+  });
+
+  it('a node paused (SIGSTOP) and resumed: calls hang meanwhile, nothing lost after it resumes', async () => {
+    const scenario = parseScenario({
+      name: 'relay-pause',
+      timeScale: 60,
+      workload: { recipients: 1000 },
+      partSize: 50,
+      sync: { deliveryLogsPeriod: '2m', trackingLogsPeriod: '2m', countersPeriod: '2m' },
+      timeline: [
+        { name: 'WAN latency', at: '0s', link: 'instance->mid', fault: { kind: 'latency', latency: '100ms', direction: 'both' } },
+        { name: 'relay paused', when: { event: 'transmitted', share: 0.2 }, for: '8m', node: 'mid-relay', fault: { kind: 'pause' } },
+      ],
+    });
+    const { result } = await runShipped(scenario);
+    expectAllChecksPass(result);
+    const f = fault(result, 'relay paused');
+    expect(f.kind).toBe('pause');
+    expect(f.to! - f.from).toBeGreaterThanOrEqual(7.5); // 8 simulated minutes at x60
+    expect(f.soapFailures).toBeGreaterThan(0); // the probe's calls timed out against the stopped relay
   });
 });
