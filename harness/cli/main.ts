@@ -13,6 +13,7 @@ import { exportCommand } from './export.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
 import { toxiproxyCommand } from './toxiproxy.js';
+import { upCommand } from './up.js';
 
 export const EXIT = { pass: 0, fail: 1, usage: 2, infrastructure: 3 } as const;
 
@@ -77,6 +78,16 @@ export function buildProgram(): Command {
     .addOption(new Option('--runtime <runtime>', 'where nodes run').choices(['process', 'docker']).default('process'))
     .action(async (opts) => {
       process.exitCode = await compareCommand(opts, process.argv.slice(2));
+    });
+  program
+    .command('up')
+    .description('start a topology and keep it running, printing every endpoint, until Ctrl-C')
+    .addOption(new Option('-m, --mode <mode>', 'deployment mode').choices(Object.keys(MODES)))
+    .option('-s, --scenario <name|file>', 'scenario whose settings (Internet domains, sync periods, time scale) the nodes take', 'default')
+    .addOption(new Option('--runtime <runtime>', 'where nodes run').choices(['process', 'docker']).default('process'))
+    .option('-o, --out <dir>', 'logs and configs here (default reports/<stamp>-up-<mode>/)')
+    .action(async (opts) => {
+      process.exitCode = await upCommand(opts);
     });
   program
     .command('list')
