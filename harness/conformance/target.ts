@@ -42,6 +42,8 @@ export const Target = z.strictObject({
     instance: z.string().min(1),
     maxMessageBytes: z.number().int().positive().default(10 * 1024 * 1024),
   }),
+  /** Contradiction C1: the soft error that quarantines an address (5: the followed reading; 6: the other). */
+  softQuarantineAt: z.number().int().positive().default(5),
   /** A recipient domain whose mail the target may send and the world discards (probe parts). */
   probeDomain: z.string().min(1),
 });

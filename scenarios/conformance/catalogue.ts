@@ -101,7 +101,7 @@ export const CONTRADICTIONS: Contradiction[] = [
     ],
     follows: 'the 5th',
     why: 'It is the reading of the configuration parameter itself (a threshold of 5), and the one the design notes record; the 6th reading counts the first error as the initial attempt.',
-    config: 'quarantine.softThreshold: 6 in the inMail and mta config sections gives the other reading.',
+    config: 'quarantine.softThreshold: 6 in the inMail and mta config sections gives the other reading; a target file says which reading its system follows (softQuarantineAt: 6).',
     requirement: 'MS-QUAR-02',
   },
   {

@@ -88,11 +88,11 @@ export const mailboxFullSoft: CheckFn = async ({ target }) => {
   );
 };
 
-/** The followed reading: quarantined on the 5th soft error (threshold 5), not before. */
-export const SOFT_THRESHOLD = 5;
+/** Quarantined at the target's reading of contradiction C1 (the 5th soft error by default), not before. */
 export const softThreshold: CheckFn = async ({ target }) => {
   const email = unique('soft', target);
-  const n = SOFT_THRESHOLD + 1;
+  const at = target.softQuarantineAt;
+  const n = at + 1;
   const { deliveryId, ids } = await probeMessages(target, Array(n).fill(email));
   const statuses: string[] = [];
   let quarantinedAt: number | null = null;
@@ -103,5 +103,5 @@ export const softThreshold: CheckFn = async ({ target }) => {
     if (quarantinedAt === null && s.quarantine?.status === 'quarantine') quarantinedAt = k + 1;
   }
   if (quarantinedAt === null) return fail(`${n} soft errors and the address is not quarantined (${statuses.join(' ')})`);
-  return verdict(quarantinedAt === SOFT_THRESHOLD, `quarantined at soft error #${quarantinedAt}, expected #${SOFT_THRESHOLD} (error: status/count ${statuses.join(' ')})`);
+  return verdict(quarantinedAt === at, `quarantined at soft error #${quarantinedAt}, expected #${at} (after each error, status/count: ${statuses.join(' ')})`);
 };
