@@ -17,6 +17,8 @@ interface Flags {
 }
 
 export async function conformanceCommand(f: Flags): Promise<number> {
+  // Should the event loop ever drain before the verdict (a check waiting on nothing), exit 3, never 0.
+  process.exitCode = 3;
   const target = f.target ? loadTarget(f.target) : undefined;
   const modes = f.mode?.length ? f.mode : target ? [target.mode] : ['mid-sourcing', 'on-premise'];
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -115,6 +115,48 @@ describe('midsim conformance --target, against a naive implementation', () => {
     expect(junit).toMatch(/<testsuite name="conformance \(mid-sourcing\)" tests="46" failures="28" errors="0" skipped="15"/);
     expect(junit).toMatch(/<testcase name="MS-SOAP-08: [^"]*" classname="midsim.conformance.mid-sourcing"[^>]*>\s*<properties>\s*<property name="source" value="midsim security baseline/);
     expect(readFileSync(join(out, 'conformance.html'), 'utf8')).toMatch(/<tr id="MS-SOAP-10">[\s\S]*?class="s-fail"/);
+  });
+
+  it('an SMTP intake that says yes to everything and dies on garbage fails every SMTP requirement', async () => {
+    // 250 to every line, 354 to DATA; the first byte outside ASCII stops it (a crash).
+    const yes = createNetServer((sock) => {
+      let inData = false;
+      sock.write('220 yes ESMTP\r\n');
+      sock.on('error', () => {});
+      sock.on('data', (d: Buffer) => {
+        if (d.some((b) => b > 0x7e && b !== 0xff) || d.includes(0)) {
+          sock.destroy();
+          yes.close();
+          return;
+        }
+        for (const line of d.toString('latin1').split('\r\n').slice(0, -1)) {
+          if (inData) {
+            if (line === '.') {
+              inData = false;
+              sock.write('250 ok\r\n');
+            }
+          } else if (/^DATA$/i.test(line)) {
+            inData = true;
+            sock.write('354 go on\r\n');
+          } else if (/^QUIT/i.test(line)) sock.end('221 bye\r\n');
+          else sock.write('250 ok\r\n');
+        }
+      });
+    });
+    await new Promise<void>((r) => yes.listen(0, '127.0.0.1', r));
+    const t = JSON.parse(readFileSync(targetFile, 'utf8'));
+    t.inMail.smtp = `127.0.0.1:${(yes.address() as AddressInfo).port}`;
+    const file = join(dir, 'yes.json');
+    writeFileSync(file, JSON.stringify(t));
+    const out = join(dir, 'yes-out');
+    const r = await midsim(['conformance', '--target', file, '--out', out]);
+    yes.close();
+    expect(r.status, r.stderr).toBe(1);
+    const cells = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8')).cells as { requirement: string; status: string; detail: string }[];
+    const smtp = cells.filter((c) => c.requirement.startsWith('MS-SMTP-'));
+    expect(smtp.map((c) => [c.requirement, c.status])).toEqual(['01', '02', '03', '04', '05'].map((n) => [`MS-SMTP-${n}`, 'fail']));
+    expect(smtp[1].detail).toMatch(/FROBNICATE now -> 250 ok/);
+    expect(smtp[3].detail).toMatch(/no longer answers after garbage/);
   });
 
   it('exits 2 naming the field of a bad target file', async () => {

@@ -42,9 +42,14 @@ async function sendDsn(t: Target, kind: BounceKind, rcpt: string, ref: { broadLo
   });
   const [host, port] = t.inMail.smtp.split(':');
   const smtp = new SMTPConnection({ host, port: Number(port), ignoreTLS: true, name: `mx.${t.probeDomain}` });
-  await new Promise<void>((res, rej) => smtp.connect((err) => (err ? rej(err) : res())));
+  // A refused connection is only an 'error' event (connect's callback waits for success).
+  let failed: (e: Error) => void = () => {};
+  const error = new Promise<never>((_, rej) => (failed = rej));
+  error.catch(() => {});
+  smtp.on('error', (e: Error) => failed(e));
   try {
-    await new Promise<void>((res, rej) => smtp.send({ from: '', to: ['bounce@conformance.test'] }, raw, (err) => (err ? rej(err) : res())));
+    await Promise.race([error, new Promise<void>((res) => smtp.connect(() => res()))]);
+    await Promise.race([error, new Promise<void>((res, rej) => smtp.send({ from: '', to: ['bounce@conformance.test'] }, raw, (err) => (err ? rej(err) : res())))]);
   } finally {
     smtp.quit();
   }
