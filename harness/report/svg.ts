@@ -40,7 +40,8 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const parts: string[] = [];
   for (const s of shades) {
     parts.push(`<rect class="fault" x="${x(s.from).toFixed(1)}" y="${PAD.t}" width="${Math.max(2, x(s.to) - x(s.from)).toFixed(1)}" height="${H - PAD.t - PAD.b}" fill="#f4a261" fill-opacity="0.25"><title>${esc(s.label)}</title></rect>`);
-    parts.push(`<text x="${(x(s.from) + 3).toFixed(1)}" y="${PAD.t + 11}" font-size="10" fill="#b5651d">${esc(s.label)}</text>`);
+    // At the foot of the window: the legend is at the top.
+    parts.push(`<text x="${(x(s.from) + 3).toFixed(1)}" y="${H - PAD.b - 4}" font-size="10" fill="#b5651d">${esc(s.label)}</text>`);
   }
   for (const t of ticks(yMax)) parts.push(`<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#eee"/><text x="${PAD.l - 6}" y="${(y(t) + 4).toFixed(1)}" font-size="10" text-anchor="end" fill="#555">${fmt(t)}</text>`);
   for (const t of ticks(xMax, 8)) parts.push(`<text x="${x(t).toFixed(1)}" y="${H - PAD.b + 14}" font-size="10" text-anchor="middle" fill="#555">${fmt(t)}</text>`);
