@@ -31,7 +31,8 @@ export async function openBrowser(): Promise<TestBrowser> {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
+        // The browser's own request for a site icon is not the page's doing.
+        if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(`${m.text()} (${m.location().url})`);
       });
       page.on('pageerror', (e) => errors.push(e.message));
       return { page, errors };
