@@ -122,6 +122,16 @@ export const start: ModuleStart = async (config, log) => {
       const f = e instanceof SoapFault ? e : new SoapFault('Server', `internal error: ${(e as Error).message}`);
       if (!(e instanceof SoapFault)) log.error({ err: e, schema, method }, 'SOAP call failed');
       else log.debug({ fault: f.message, schema, method }, 'SOAP fault');
+      if (f.httpStatus === 413 && !req.complete && !req.destroyed) {
+        // Answer once the refused body is drained (bounded): closing on unread bytes resets the
+        // connection, and the client would never see the Fault.
+        req.resume();
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, 10_000);
+          req.once('end', () => (clearTimeout(t), r()));
+          req.once('close', () => (clearTimeout(t), r()));
+        });
+      }
       if (!res.headersSent) res.writeHead(f.httpStatus, { 'content-type': 'text/xml; charset=utf-8', connection: f.httpStatus === 413 ? 'close' : 'keep-alive' });
       res.end(faultEnvelope(f));
     }

@@ -72,6 +72,7 @@ export const CATALOGUE: Requirement[] = [
   { id: 'MS-SOAP-07', text: 'A request body over the size limit gets a SOAP Fault, never a crash.', source: `${SOAP}; ${SEC}`, modes: MS, check: soap.oversizeBody },
   { id: 'MS-SOAP-08', text: 'XML entity expansion (billion laughs) is refused with a SOAP Fault, quickly.', source: SEC, modes: MS, check: soap.entityExpansion },
   { id: 'MS-SOAP-09', text: 'External XML entities are refused with a SOAP Fault (no file is read).', source: SEC, modes: MS, check: soap.externalEntity },
+  { id: 'MS-SOAP-12', text: 'The session token is also accepted as the __sessiontoken cookie (with the security token header); a wrong one is refused.', source: SOAP, modes: MS, check: soap.sessionCookie },
   { id: 'MS-SOAP-10', text: 'AppendDeliveryPart is idempotent: a part sent twice is stored once.', source: `${SOAP} (AppendDeliveryPart carries the delivery parts); ${MID}`, modes: MS, check: soap.idempotentPart },
   { id: 'MS-SOAP-11', text: 'The WSDL served at /nl/jsp/schemawsdl.jsp is consumable by a standard SOAP client (node soap), which logs on and appends a delivery part.', source: `${SOAP} (schemawsdl.jsp)`, modes: MS, check: wsdlClient },
 

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import pg from 'pg';
 import { DELIVERY_SCHEMA, TRACKING_SCHEMA } from '../../../reference-impl/common/mid-api.js';
-import { parseResponse, SoapFault, text, type XmlNode } from '../../../reference-impl/common/soap.js';
+import { parseResponse, requestEnvelope, SoapFault, text, type XmlNode } from '../../../reference-impl/common/soap.js';
 import { appendPart, call, logon, mid, post, probePart, type RawAnswer } from '../soap-call.js';
 import type { Target } from '../target.js';
 import { fail, pass, verdict, type CheckFn, type Verdict } from '../types.js';
@@ -210,4 +210,15 @@ export const trackingBatches: CheckFn = async ({ target }) => {
   }
   const defaultOk = total <= 1000;
   return verdict(defaultOk && seen.size >= total, `default batch: ${total} rows (at most 1000); count=2 paged ${seen.size} distinct rows in ${pages} batches`);
+};
+
+/** The session token may travel as the __sessiontoken cookie instead of the first parameter. */
+export const sessionCookie: CheckFn = async ({ target }) => {
+  const l = await logon(target);
+  if (!l.session) return fail(`cannot log on: ${faultLine(l)}`);
+  const body = requestEnvelope(DELIVERY_SCHEMA, 'GetDeliveryLogs', { sessiontoken: '', instance: 'conformance-probe', cursor: '', count: '1' });
+  const headers = { soapaction: `${DELIVERY_SCHEMA}#GetDeliveryLogs`, 'x-security-token': l.session.securityToken };
+  const withCookie = await post(mid(target).soapUrl, body, { ...headers, cookie: `__sessiontoken=${l.session.sessionToken}` });
+  const wrongCookie = await post(mid(target).soapUrl, body, { ...headers, cookie: `__sessiontoken=${l.session.sessionToken}x` });
+  return verdict(!!withCookie.result && !!wrongCookie.fault, `with the __sessiontoken cookie: ${withCookie.result ? 'answered' : faultLine(withCookie)}; with a wrong cookie: ${wrongCookie.fault ? 'Fault' : faultLine(wrongCookie)}`);
 };
