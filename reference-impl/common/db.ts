@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { EXECUTION_SQL, MARKETING_SQL, MID_SQL } from './schema.js';
 
@@ -35,10 +36,16 @@ export type Site = 'marketing' | 'mid';
 
 /** Create the site's tables if needed. Every module of a site may call it; a lock serialises them. */
 export async function ensureSchema(pool: pg.Pool, site: Site): Promise<void> {
+  const sql = [EXECUTION_SQL, site === 'marketing' ? MARKETING_SQL : MID_SQL];
+  const version = createHash('sha256').update(sql.join('\n')).digest('hex');
   await withTransaction(pool, async (c) => {
     await c.query('select pg_advisory_xact_lock(7777001)');
-    await c.query(EXECUTION_SQL);
-    await c.query(site === 'marketing' ? MARKETING_SQL : MID_SQL);
+    // Once the schema is in place, a module starting later (a second MTA, a node restarted after a
+    // crash) runs no DDL: its table locks would deadlock with the modules already at work.
+    await c.query('create table if not exists midsim_schema (version text primary key)');
+    if ((await c.query('select 1 from midsim_schema where version = $1', [version])).rowCount) return;
+    for (const q of sql) await c.query(q);
+    await c.query('insert into midsim_schema (version) values ($1) on conflict do nothing', [version]);
   });
 }
 
