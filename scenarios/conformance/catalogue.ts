@@ -73,6 +73,8 @@ export const CATALOGUE: Requirement[] = [
   { id: 'MS-SOAP-08', text: 'XML entity expansion (billion laughs) is refused with a SOAP Fault, quickly.', source: SEC, modes: MS, check: soap.entityExpansion },
   { id: 'MS-SOAP-09', text: 'External XML entities are refused with a SOAP Fault (no file is read).', source: SEC, modes: MS, check: soap.externalEntity },
   { id: 'MS-SOAP-12', text: 'The session token is also accepted as the __sessiontoken cookie (with the security token header); a wrong one is refused.', source: SOAP, modes: MS, check: soap.sessionCookie },
+  { id: 'MS-SOAP-13', text: 'A batch size out of range (0, negative, not a number, over the maximum) is refused with a Client Fault.', source: `${SYNC} (GetDeliveryLogs, 1000 per request); ${SEC}`, modes: MS, check: soap.badBatchSize },
+  { id: 'MS-SOAP-14', text: 'An invalid delivery part (a bad address, no template) is refused with a Client Fault and nothing of it is stored.', source: `${SOAP} (AppendDeliveryPart)`, modes: MS, check: soap.invalidPart },
   { id: 'MS-SOAP-10', text: 'AppendDeliveryPart is idempotent: a part sent twice is stored once.', source: `${SOAP} (AppendDeliveryPart carries the delivery parts); ${MID}`, modes: MS, check: soap.idempotentPart },
   { id: 'MS-SOAP-11', text: 'The WSDL served at /nl/jsp/schemawsdl.jsp is consumable by a standard SOAP client (node soap), which logs on and appends a delivery part.', source: `${SOAP} (schemawsdl.jsp)`, modes: MS, check: wsdlClient },
 
@@ -81,11 +83,16 @@ export const CATALOGUE: Requirement[] = [
   { id: 'MS-SMTP-02', text: 'The bounce handler answers unknown and out-of-sequence commands and bad syntax with 5xx.', source: 'RFC 5321 4.2.4, 4.3.2', modes: ALL, check: smtp.smtpBadCommands },
   { id: 'MS-SMTP-03', text: 'The bounce handler refuses a message over its size limit with 552 and keeps answering (swaks).', source: 'RFC 1870; RFC 5321 4.5.3.1.10', modes: ALL, check: smtp.smtpOversize },
   { id: 'MS-SMTP-04', text: 'Garbage on the SMTP intake (binary noise, an over-long line) does not crash the bounce handler.', source: SEC, modes: ALL, check: smtp.smtpGarbage },
+  { id: 'MS-SMTP-06', text: 'The bounce handler answers HELO as well as EHLO.', source: 'RFC 5321 4.1.1.1', modes: ALL, check: smtp.smtpHelo },
+  { id: 'MS-SMTP-07', text: 'The bounce handler accepts the null reverse-path (MAIL FROM:<>) that bounces come from.', source: `${QUAL} (asynchronous bounces arrive to inMail); RFC 5321 4.5.5`, modes: ALL, check: smtp.smtpNullSender },
+  { id: 'MS-SMTP-08', text: 'A declared SIZE over the limit is refused at MAIL FROM with 552, before any data.', source: 'RFC 1870 6', modes: ALL, check: smtp.smtpDeclaredSize },
   { id: 'MS-SMTP-05', text: "The bounce handler takes concurrent sessions from Postfix's smtp-source.", source: `${QUAL} (inMail mailbox)`, modes: ALL, check: smtp.smtpSource },
 
   // Qualification and quarantine
   { id: 'MS-QUAL-01', text: 'Bounce qualification gets the failure reason right for at least 95% of the labelled real bounces (per-reason precision and recall reported).', source: `${QUAL} (reasons with fixed codes)`, modes: ALL, check: ref.bounceQualification },
   { id: 'MS-QUAL-02', text: 'A "mailbox full" DSN fails the message Soft, reason 5 Mailbox full, without quarantining the address.', source: `${QUAL} (5 Mailbox full, Soft)`, modes: ALL, check: bounces.mailboxFullSoft },
+  { id: 'MS-QUAL-03', text: 'A bounce about another instance\'s message (its Message-ID names another instance) changes no message and no quarantine here.', source: `${QUAL}; ${MID} (several instances per mid)`, modes: ALL, check: bounces.otherInstance },
+  { id: 'MS-QUAL-04', text: 'The same bounce received twice fails the message once and counts one error.', source: `${QUAR} (error counts)`, modes: ALL, check: bounces.duplicateBounce },
   { id: 'MS-QUAR-01', text: 'A Hard error ("user unknown" DSN) fails the message Hard, reason 1, and quarantines the address at once.', source: `${QUAR} (Hard errors quarantine at once)`, modes: ALL, check: bounces.hardAtOnce },
   { id: 'MS-QUAR-02', text: 'Soft errors count towards quarantine: the address is quarantined at the 5th soft error, not before.', source: `${QUAR} (threshold 5 by default); see contradiction C1`, modes: ALL, check: bounces.softThreshold },
   { id: 'MS-QUAR-03', text: 'The soft error threshold defaults to 5 and is configurable (inMail/mta quarantine.softThreshold).', source: `${QUAR}; see contradiction C1`, modes: ALL, check: ref.softThresholdDefault },

@@ -28,8 +28,8 @@ async function probeMessages(t: Target, emails: string[]): Promise<{ deliveryId:
   }
 }
 
-async function sendDsn(t: Target, kind: BounceKind, rcpt: string, ref: { broadLogId: number; deliveryId: number }): Promise<void> {
-  const id = messageId({ ...ref, instance: t.inMail.instance }, 'conformance.test');
+async function sendDsn(t: Target, kind: BounceKind, rcpt: string, ref: { broadLogId: number; deliveryId: number }, instance = t.inMail.instance): Promise<void> {
+  const id = messageId({ ...ref, instance }, 'conformance.test');
   const original = Buffer.from(`From: Probe <probe@conformance.test>\r\nTo: <${rcpt}>\r\nSubject: probe\r\nDate: ${rfc5322Date(new Date())}\r\nMessage-ID: ${id}`);
   const raw = await composeDsn({
     reportingMta: `mx.${t.probeDomain}`,
@@ -109,4 +109,23 @@ export const softThreshold: CheckFn = async ({ target }) => {
   }
   if (quarantinedAt === null) return fail(`${n} soft errors and the address is not quarantined (${statuses.join(' ')})`);
   return verdict(quarantinedAt === at, `quarantined at soft error #${quarantinedAt}, expected #${at} (after each error, status/count: ${statuses.join(' ')})`);
+};
+
+/** A bounce about another instance's message (its Message-ID names another instance) changes nothing here. */
+export const otherInstance: CheckFn = async ({ target }) => {
+  const email = unique('other', target);
+  const { deliveryId, ids } = await probeMessages(target, [email]);
+  await sendDsn(target, 'userUnknown', email, { broadLogId: ids[0], deliveryId }, `${target.inMail.instance}-elsewhere`);
+  const s = await state(target, email, ids);
+  return verdict(s.rows[0]?.status === 'sent' && !s.quarantine, `a "user unknown" DSN whose Message-ID names instance "${target.inMail.instance}-elsewhere": message ${s.rows[0]?.status}; address ${s.quarantine?.status ?? 'not in quarantine'}`);
+};
+
+/** A second report about the same message (a DSN sent twice) counts once. */
+export const duplicateBounce: CheckFn = async ({ target }) => {
+  const email = unique('twice', target);
+  const { deliveryId, ids } = await probeMessages(target, [email]);
+  await sendDsn(target, 'mailboxFull', email, { broadLogId: ids[0], deliveryId });
+  await sendDsn(target, 'mailboxFull', email, { broadLogId: ids[0], deliveryId });
+  const s = await state(target, email, ids);
+  return verdict(s.rows[0]?.status === 'failed' && s.quarantine?.error_count === 1, `the same "mailbox full" DSN twice: message ${s.rows[0]?.status}; ${s.quarantine?.error_count ?? 0} soft error(s) counted for the address`);
 };

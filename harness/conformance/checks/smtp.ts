@@ -135,3 +135,21 @@ export const smtpSource: CheckFn = async ({ target }) => {
   const after = await ehlo(target);
   return verdict(r.code === 0 && after.ok, `smtp-source -m 20 -s 4 -r 5: exit ${r.code}${r.out.trim() ? ` (${r.out.trim().split('\n').pop()!.slice(0, 100)})` : ''}; ${after.ok ? 'EHLO answered afterwards' : 'no answer afterwards'}`);
 };
+
+export const smtpHelo: CheckFn = async ({ target }) => {
+  const r = await converse(target, ['HELO conformance.test']);
+  return verdict(/^250 /.test(r[1] ?? ''), `HELO -> ${r[1] ?? '(no reply)'}`);
+};
+
+/** Bounces come from the null reverse-path (RFC 5321 4.5.5): MAIL FROM:<> must be accepted. */
+export const smtpNullSender: CheckFn = async ({ target }) => {
+  const r = await converse(target, ['EHLO conformance.test', 'MAIL FROM:<>', `RCPT TO:<bounce@${target.probeDomain}>`, 'RSET']);
+  return verdict(/^250 /.test(r[2] ?? '') && /^250 /.test(r[3] ?? ''), `MAIL FROM:<> -> ${r[2] ?? '(no reply)'}; RCPT TO -> ${r[3] ?? '(no reply)'}`);
+};
+
+/** RFC 1870: a declared SIZE over the limit is refused at MAIL FROM with 552, before any data. */
+export const smtpDeclaredSize: CheckFn = async ({ target }) => {
+  const size = target.inMail.maxMessageBytes + 1;
+  const r = await converse(target, ['EHLO conformance.test', `MAIL FROM:<> SIZE=${size}`]);
+  return verdict(/^552 /.test(r[2] ?? ''), `MAIL FROM:<> SIZE=${size} (limit ${target.inMail.maxMessageBytes}) -> ${r[2] ?? '(no reply)'}`);
+};

@@ -222,3 +222,33 @@ export const sessionCookie: CheckFn = async ({ target }) => {
   const wrongCookie = await post(mid(target).soapUrl, body, { ...headers, cookie: `__sessiontoken=${l.session.sessionToken}x` });
   return verdict(!!withCookie.result && !!wrongCookie.fault, `with the __sessiontoken cookie: ${withCookie.result ? 'answered' : faultLine(withCookie)}; with a wrong cookie: ${wrongCookie.fault ? 'Fault' : faultLine(wrongCookie)}`);
 };
+
+/** A batch size out of range is a Client Fault, not a huge read or a crash. */
+export const badBatchSize: CheckFn = async ({ target }) => {
+  const l = await logon(target);
+  if (!l.session) return fail(`cannot log on: ${faultLine(l)}`);
+  const answers: string[] = [];
+  for (const count of ['0', '-5', 'all', '100000000']) {
+    const a = await call(target, l.session, DELIVERY_SCHEMA, 'GetDeliveryLogs', { instance: target.marketing.instance, cursor: '', count });
+    answers.push(`count=${count}: ${a.fault ? `Fault ${a.fault.code}` : `HTTP ${a.status} no Fault`}`);
+    if (a.fault?.code !== 'Client') return refused(target, a, `GetDeliveryLogs count=${count}`);
+  }
+  return refused(target, await call(target, l.session, DELIVERY_SCHEMA, 'GetDeliveryLogs', { instance: target.marketing.instance, cursor: '', count: '0' }), answers.join('; '));
+};
+
+/** An invalid part (no template, a bad address) is refused with a Client Fault and nothing of it is stored. */
+export const invalidPart: CheckFn = async ({ target }) => {
+  const l = await logon(target);
+  if (!l.session) return fail(`cannot log on: ${faultLine(l)}`);
+  const mktDeliveryId = 600_000_000 + Math.floor(Math.random() * 90_000_000);
+  const part = probePart(target, mktDeliveryId, [`ok@${target.probeDomain}`, 'not an address']);
+  const bad = await appendPart(target, l.session, part);
+  const noTemplate = await call(target, l.session, DELIVERY_SCHEMA, 'AppendDeliveryPart', { part: { '@instance': 'conformance-probe', '@mktDeliveryId': String(mktDeliveryId), '@partIndex': '0', '@partCount': '1' } });
+  const db = new pg.Client({ connectionString: mid(target).db });
+  await db.connect();
+  const stored = (
+    await db.query(`select count(*)::int as n from broadlog b join delivery d on d.id = b.delivery_id where d.client = 'conformance-probe' and d.mkt_delivery_id = $1`, [mktDeliveryId]).finally(() => db.end())
+  ).rows[0].n;
+  const ok = bad.fault?.code === 'Client' && noTemplate.fault?.code === 'Client' && stored === 0;
+  return verdict(ok, `a part with "not an address": ${faultLine(bad)}; a part without a template: ${faultLine(noTemplate)}; ${stored} rows stored`);
+};
