@@ -57,6 +57,8 @@ export interface ModeFigures {
   /** Timeline steps that target something this mode does not have (not applied). */
   notApplicable: string[];
   forms: FormsProbe | null;
+  /** The hardware profile's targets as judged in this mode's run (empty without a profile). */
+  profileTargets: { line: string; ok: boolean | null }[];
 }
 
 const EXECUTION = new Set(['mta', 'bounce-handler', 'redirector', 'stat-server']);
@@ -136,5 +138,6 @@ export async function figuresOf(o: {
     outsideFaults: m.outsideFaults,
     notApplicable: o.notApplicable,
     forms: o.forms,
+    profileTargets: (r.hardware.verdicts ?? []).map((v) => ({ line: v.line, ok: v.ok })),
   };
 }

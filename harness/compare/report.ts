@@ -101,6 +101,7 @@ export function renderComparison(c: Comparison): string {
 <h2>Behaviour under the same faults</h2>${faultRows ? `<table id="faults">${head(['mode', 'fault', 'window (s)', 'messages with their SMTP outcome in it', 'msg/s', 'sync delay p95', 'SOAP probes failed'])}${faultRows}</table>` : '<p>The scenario has no fault timeline.</p>'}
 <h2>Resource use per node</h2><p>CPU seconds and peak resident memory of each node's process (PostgreSQL not included). The process runtime runs every node on one machine.</p>
 <table id="resources">${head(['node', ...modes.map((f) => esc(f.mode))])}${resources}</table>
+${c.profile ? `<h2>Hardware profile ${esc(c.profile)}: targets in each mode</h2><table id="profile">${head(['mode', 'targets'])}${modes.map((f) => `<tr><td>${esc(f.mode)}</td><td>${f.profileTargets.map((t) => `<span class="status-${t.ok === null ? 'none' : t.ok ? 'pass' : 'fail'}">${esc(t.line)}</span>`).join('<br>') || '–'}</td></tr>`).join('')}</table>` : ''}
 <h2>Re-run</h2><p><code>${esc(c.command)}</code></p>
 </body></html>
 `;
