@@ -54,7 +54,9 @@ describe('more deployment modes, 300 recipients each', () => {
     const { result } = await run(s);
     expectExact(s, result);
     expect(result.links.filter((l) => l.to === 'stat-server').map((l) => l.from).sort()).toEqual(['mta', 'mta-2']);
-    for (const mta of ['mta', 'mta-2']) expect(up(result.metrics, `${mta}->internet:mail-a.test`), mta).toBeGreaterThan(0);
+    // Both sent: each holds connection slots in turn (a slot is given back after 100 messages).
+    const toInternet = (mta: string) => Object.keys(result.metrics.links).filter((l) => l.startsWith(`${mta}->internet:`)).reduce((n, l) => n + up(result.metrics, l), 0);
+    for (const mta of ['mta', 'mta-2']) expect(toInternet(mta), mta).toBeGreaterThan(0);
   });
 
   it('hosted: everything at the provider, the client reaches it only over the WAN link', async () => {
