@@ -8,6 +8,7 @@ import { renderConformanceHtml, conformanceToJUnit, renderMatrix } from '../conf
 import { runConformance } from '../conformance/run.js';
 import { loadTarget } from '../conformance/target.js';
 import { Progress } from '../run/progress.js';
+import { MODES } from '../topology/modes.js';
 
 interface Flags {
   mode?: string[];
@@ -20,7 +21,7 @@ export async function conformanceCommand(f: Flags): Promise<number> {
   // Should the event loop ever drain before the verdict (a check waiting on nothing), exit 3, never 0.
   process.exitCode = 3;
   const target = f.target ? loadTarget(f.target) : undefined;
-  const modes = f.mode?.length ? f.mode : target ? [target.mode] : ['mid-sourcing', 'on-premise'];
+  const modes = f.mode?.length ? f.mode : target ? [target.mode] : Object.keys(MODES);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const out = f.out ?? join(REPORTS, `${stamp}-conformance`);
   const result = await runConformance({ modes, runtime: f.runtime, target, out, progress: new Progress() });

@@ -43,7 +43,7 @@ export function buildProgram(): Command {
   program
     .command('conformance')
     .description('run the conformance catalogue: requirement x mode matrix, junit.xml, conformance.json and an HTML matrix')
-    .addOption(new Option('-m, --mode <mode...>', 'deployment modes (default: both, or the target\'s)').choices(Object.keys(MODES)))
+    .addOption(new Option('-m, --mode <mode...>', 'deployment modes (default: every mode, or the target\'s)').choices(Object.keys(MODES)))
     .addOption(new Option('--runtime <runtime>', 'where the reference implementation runs').choices(['process', 'docker']).default('process'))
     .option('--target <file>', 'a target file (JSON) describing another implementation; default: the reference implementation')
     .option('-o, --out <dir>', 'write the reports into this directory (default reports/<stamp>-conformance/)')

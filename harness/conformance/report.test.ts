@@ -22,6 +22,7 @@ const result: ConformanceResult = {
     { requirement: 'MS-QUAL-01', mode: 'on-premise', status: 'pass', detail: '97.6%', timeMs: 900 },
   ],
   runs: { 'mid-sourcing': { dir: 'run-mid-sourcing', verdict: 'pass', durationMs: 15_000 }, 'on-premise': null },
+  unchecked: [],
   verdict: 'fail',
 };
 
@@ -32,6 +33,7 @@ describe('conformance reports', () => {
     expect(m).toMatch(/^MS-QUAL-01 +pass +pass /m);
     expect(m).toMatch(/^FAIL MS-SOAP-10 \(mid-sourcing\): 6 rows stored for 3 ids$/m);
     expect(m).toMatch(/^FAIL: 2 requirements x 2 mode\(s\): 2 pass, 1 fail, 1 n\.a\.$/m);
+    expect(renderMatrix({ ...result, unchecked: ['cloud'] })).toMatch(/^FAIL mode cloud: no requirement of the catalogue applies to it, nothing was checked$/m);
   });
 
   it('writes one JUnit case per requirement and mode, n.a. as skipped, the source as a property', () => {

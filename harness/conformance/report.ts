@@ -18,6 +18,7 @@ export function renderMatrix(r: ConformanceResult): string {
     ...rows,
     '',
     ...failed.map((c) => `FAIL ${c.requirement} (${c.mode}): ${c.detail}`),
+    ...(r.unchecked ?? []).map((m) => `FAIL mode ${m}: no requirement of the catalogue applies to it, nothing was checked`),
     `${r.verdict.toUpperCase()}: ${r.requirements.length} requirements x ${r.modes.length} mode(s): ${count('pass')} pass, ${count('fail')} fail, ${count('n.a.')} n.a.`,
   ].join('\n');
 }

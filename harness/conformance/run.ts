@@ -31,6 +31,8 @@ export interface ConformanceResult {
   cells: Cell[];
   /** Per mode: the campaign run the run-based requirements read (its directory), and its verdict. */
   runs: Record<string, { dir: string; verdict: string; durationMs: number } | null>;
+  /** Modes in which no requirement applied: the verdict fails rather than pass on nothing. */
+  unchecked: string[];
   verdict: 'pass' | 'fail';
 }
 
@@ -135,6 +137,8 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     cells.push(...catalogue.map((r) => byId.get(r.id)!));
   }
   const applicable = cells.filter((c) => c.status !== 'n.a.');
+  // A mode where nothing applied was not checked at all: that must not read as a pass.
+  const unchecked = o.modes.filter((m) => !applicable.some((c) => c.mode === m));
   return {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
@@ -145,6 +149,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     contradictions: CONTRADICTIONS,
     cells,
     runs,
-    verdict: applicable.every((c) => c.status === 'pass') ? 'pass' : 'fail',
+    unchecked,
+    verdict: unchecked.length === 0 && applicable.every((c) => c.status === 'pass') ? 'pass' : 'fail',
   };
 }

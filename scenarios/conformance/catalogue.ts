@@ -12,9 +12,11 @@ import * as soap from '../../harness/conformance/checks/soap.js';
 import * as tracking from '../../harness/conformance/checks/tracking.js';
 import type { Contradiction, Requirement } from '../../harness/conformance/types.js';
 
-const MS = ['mid-sourcing'];
-const ALL = ['mid-sourcing', 'on-premise'];
-const OP = ['on-premise'];
+// Modes (harness/topology/modes.ts): with a mid-sourcing server (one or several), and every mode;
+// the minimal architecture's boundary holds on-premise and in the distributed variant of it.
+const MS = ['mid-sourcing', 'multi-mid'];
+const ALL = ['mid-sourcing', 'on-premise', 'distributed', 'hosted', 'multi-mid'];
+const OP = ['on-premise', 'distributed'];
 
 const MID = 'Campaign Classic, Mid-sourcing deployment';
 const ARCH = 'Campaign Classic, Deployment types / Minimal architecture';
