@@ -94,6 +94,20 @@ export function defineScenario(s: ScenarioInput): ScenarioInput {
   return s;
 }
 
+/**
+ * What the shipped fault scenarios share: 1,000 recipients in mid-sourcing mode, schedules played
+ * 60 times faster, the log syncs every 2 simulated minutes (2 s of wall time).
+ */
+export const FAULT_SCENARIO_BASE = {
+  mode: 'mid-sourcing',
+  timeScale: 60,
+  workload: { recipients: 1000 },
+  sync: { deliveryLogsPeriod: '2m', trackingLogsPeriod: '2m', countersPeriod: '2m' },
+} satisfies Partial<ScenarioInput>;
+
+/** Any WAN has latency: 100 ms each way also spreads the part uploads over a few seconds. */
+export const WAN_LATENCY_STEP = { name: 'WAN latency', at: '0s', link: 'instance->mid', fault: { kind: 'latency', latency: '100ms', jitter: '10ms', direction: 'both' } } as const;
+
 export function parseScenario(input: unknown, where = 'scenario'): Scenario {
   return parseWith(Scenario, input, where);
 }
