@@ -1,26 +1,23 @@
 // Every shipped fault scenario, run as shipped on the process runtime: each must pass all checks
 // (nothing lost, nothing twice, caught up after heal, quotas kept) AND show the effect its fault is
 // meant to have, so that a scenario whose fault silently stopped working fails here.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readHistory, type HistoryEvent } from '../harness/probes/history.js';
 import type { RunResult } from '../harness/report/result.js';
 import { Progress } from '../harness/run/progress.js';
 import { runScenario } from '../harness/run/run.js';
 import { parseScenario } from '../harness/scenario.js';
+import { runDirs } from '../harness/testing/runs.js';
 import { loadScenario, scenarioNames } from '../harness/run/scenarios.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const runDir = runDirs('scenario');
 
 async function runShipped(name: string | ReturnType<typeof parseScenario>): Promise<{ result: RunResult; history: HistoryEvent[]; out: string }> {
-  const scenario = typeof name === 'string' ? await loadScenario(name) : name;
-  const out = mkdtempSync(join(tmpdir(), `midsim-${scenario.name}-`));
-  dirs.push(out);
+  // A stuck run returns (did not settle, and why) before the test's own timeout.
+  const scenario = typeof name === 'string' ? await loadScenario(name, { quiesceTimeout: '100s' }) : name;
+  const out = runDir();
   const result = await runScenario({ scenario, out, command: 'test', progress: new Progress(false, { write: () => true } as never) });
   const history: HistoryEvent[] = [];
   for await (const e of readHistory(join(out, 'history.ndjson'))) history.push(e);
@@ -127,6 +124,7 @@ describe('the shipped fault scenarios', () => {
   it('a node paused (SIGSTOP) and resumed: calls hang meanwhile, nothing lost after it resumes', async () => {
     const scenario = parseScenario({
       name: 'relay-pause',
+      quiesceTimeout: '100s',
       timeScale: 60,
       workload: { recipients: 1000 },
       partSize: 50,

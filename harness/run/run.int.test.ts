@@ -1,26 +1,23 @@
 // The main job end to end on the process runtime: real modules, real PostgreSQL, real SMTP and
 // HTTP. Counts are exact: the simulated Internet's answers are a pure function of the seed, and
 // expectedTotals computes the same function independently of the run.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseScenario, type ScenarioInput } from '../scenario.js';
+import { runDirs } from '../testing/runs.js';
 import { expectedTotals } from '../workload/model.js';
 import { Progress } from './progress.js';
 import { runScenario } from './run.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const runDir = runDirs('run');
 
 async function run(input: Partial<ScenarioInput>, hooks: Parameters<typeof runScenario>[0]['beforeSnapshot'] = undefined) {
-  const scenario = parseScenario({ name: 'test', ...input });
-  const out = mkdtempSync(join(tmpdir(), 'midsim-run-'));
-  dirs.push(out);
+  // A stuck run returns (did not settle, and why) before the test's own timeout.
+  const scenario = parseScenario({ name: 'test', quiesceTimeout: '100s', ...input });
+  const out = runDir();
   const result = await runScenario({ scenario, out, command: 'test', progress: new Progress(false, { write: () => true } as never), beforeSnapshot: hooks });
   return { scenario, result, out };
 }

@@ -1,25 +1,21 @@
 // The modes beyond mid-sourcing and on-premise, end to end on the process runtime with exact
 // counts: distributed (two MTAs, and one of them lost mid-run), hosted (ASP) and multi-mid.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readHistory, type HistoryEvent } from '../probes/history.js';
 import { Progress } from '../run/progress.js';
 import { runScenario } from '../run/run.js';
 import { loadScenario } from '../run/scenarios.js';
 import { parseScenario, type Scenario } from '../scenario.js';
+import { runDirs } from '../testing/runs.js';
 import { expectedTotals } from '../workload/model.js';
 import { CLIENT_ACCESS } from './hosted.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const runDir = runDirs('modes');
 
 async function run(scenario: Scenario) {
-  const out = mkdtempSync(join(tmpdir(), 'midsim-modes-'));
-  dirs.push(out);
+  const out = runDir();
   const result = await runScenario({ scenario, out, command: 'test', progress: new Progress(false, { write: () => true } as never) });
   const events: HistoryEvent[] = [];
   for await (const e of readHistory(join(out, 'history.ndjson'))) events.push(e);
