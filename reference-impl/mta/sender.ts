@@ -144,7 +144,12 @@ export class Sender {
         }
         const m = q.items.shift();
         if (!m) break; // another worker of this domain emptied the queue while we waited for a token
-        if (!this.queue.leaseHolds(m)) continue; // the claim may have passed to another MTA: leave it the message
+        if (!this.queue.leaseHolds(m)) {
+          // The claim may have passed to another MTA: leave it the message. Give it back too (a
+          // no-op if another MTA holds it), or this MTA's lease renewals would keep it forever.
+          this.queue.record({ kind: 'release', id: m.broadLogId, at: Date.now() });
+          continue;
+        }
         sent++;
         if (!(await this.sendOne(smtp, m))) break;
       }
