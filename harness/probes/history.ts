@@ -25,18 +25,17 @@ export class HistoryWriter {
   append(e: NewEvent): HistoryEvent {
     const event = { seq: ++this.seq, ts: e.ts ?? Date.now(), ...e } as HistoryEvent;
     event.seq = this.seq;
-    if (!this.out.write(JSON.stringify(event) + '\n')) this.backlogged = true;
+    this.out.write(JSON.stringify(event) + '\n');
     for (const l of this.listeners) l(event);
     return event;
   }
 
-  private backlogged = false;
-
   /** Wait until the file has caught up, so that a fast producer does not pile events up in memory. */
   async settle(): Promise<void> {
-    if (!this.backlogged) return;
+    // Ask the stream, not a flag set at write time: a 'drain' that fired while the caller awaited
+    // something else must not be waited for again (that wait would never end).
+    if (!this.out.writableNeedDrain) return;
     await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
-    this.backlogged = false;
   }
 
   /** Live observers (progress display, event-triggered fault steps). */
