@@ -6,6 +6,7 @@ import { loadNodeConfig } from './common/config.js';
 import { ConfigError } from './common/errors.js';
 import { createLogger } from './common/log.js';
 import type { ModuleStart, RunningModule } from './common/module.js';
+import { stopWithParent } from './common/parent-watch.js';
 
 export const MODULES: Record<string, () => Promise<{ start: ModuleStart }>> = {
   'app-server': () => import('./app-server/index.js'),
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    stopWithParent();
   });
 }
 

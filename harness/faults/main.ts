@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_API_PORT, startFaultProxy, type FaultProxyOptions, type FaultProxyServer } from './server.js';
+import { stopWithParent } from '../../reference-impl/common/parent-watch.js';
 
 const USAGE = 'usage: main.js [--host 127.0.0.1] [--port 8474] [--capture-dir DIR]';
 
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  stopWithParent();
 }
 
 // Run only when executed, not when imported (tests import parseFlags).

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { WATCH_PARENT_ENV } from '../../reference-impl/common/parent-watch.js';
 import { program } from '../paths.js';
 import { onInterrupt } from '../run/interrupt.js';
 import type { Address, NodeSpec, Topology } from '../topology/types.js';
@@ -30,7 +31,7 @@ interface Child {
 /** Spawn a program, its output appended to a log file; resolves when it prints a JSON line with `ready` or `listening`. */
 function spawnLogged(cmd: string[], logFile: string, onLine?: (line: string) => void): { proc: ChildProcess; log: WriteStream; exited: Promise<number | null> } {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawn(process.execPath, cmd, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const proc = spawn(process.execPath, cmd, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', [WATCH_PARENT_ENV]: '1' } });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code, sig) => resolve(code ?? (sig ? -1 : null))));
   createInterface({ input: proc.stdout! }).on('line', (l) => {
     log.write(l + '\n');

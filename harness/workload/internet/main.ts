@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../../reference-impl/common/errors.js';
 import { loadInternetConfig } from './config.js';
 import { createInternetLogger, startInternet } from './index.js';
+import { stopWithParent } from '../../../reference-impl/common/parent-watch.js';
 
 const USAGE = 'usage: main.js --config <file.json>';
 
@@ -68,6 +69,7 @@ if (isEntryPoint()) {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  stopWithParent();
   // A stop that hangs must not keep the node alive: the runtime waits for the exit.
   void stopRequested.then(() => setTimeout(() => process.exit(0), 8000).unref());
   runProgram(process.argv.slice(2), {
