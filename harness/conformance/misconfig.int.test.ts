@@ -35,5 +35,8 @@ describe('the conformance catalogue against misconfigured targets', () => {
   });
 });
 
-/** An MTA on the marketing instance sends every message a second time, straight from the client's site. */
-const EXPECTED_MARKETING_MTA = ['MS-ARCH-01', 'MS-ARCH-02', 'MS-RUN-03'];
+/**
+ * An MTA on the marketing instance sends every message a second time, straight from the client's
+ * site: the second copies bounce a second time and the run never settles.
+ */
+const EXPECTED_MARKETING_MTA = ['MS-ARCH-01', 'MS-ARCH-02', 'MS-RUN-03', 'MS-RUN-04', 'MS-RUN-05'];

@@ -4,7 +4,7 @@
 // Grows with the product: each new capability adds its requirements here.
 import * as bounces from '../../harness/conformance/checks/bounces.js';
 import * as ref from '../../harness/conformance/checks/reference.js';
-import { backoff, boundaryProtocols, runCheck } from '../../harness/conformance/checks/run.js';
+import { backoff, boundaryProtocols, everyEventBack, partsOnEveryMid, runCheck, settles, uplinkSmallerThanSmtp } from '../../harness/conformance/checks/run.js';
 import * as sites from '../../harness/conformance/checks/sites.js';
 import * as smtp from '../../harness/conformance/checks/smtp.js';
 import { wsdlClient } from '../../harness/conformance/checks/soap-client.js';
@@ -43,6 +43,12 @@ export const CATALOGUE: Requirement[] = [
   { id: 'MS-RUN-01', text: 'Every recipient of a delivery gets exactly one final status, the same on the marketing and the execution site.', source: `${MID}; ${SYNC}`, modes: ALL, check: runCheck('final-status') },
   { id: 'MS-RUN-02', text: 'No message is lost: delivered + failed + ignored equals the recipients.', source: `${MID} (delivery logs synchronised back)`, modes: ALL, check: runCheck('nothing-lost') },
   { id: 'MS-RUN-03', text: 'No recipient receives a message twice.', source: `${MID}; ${SOAP} (AppendDeliveryPart)`, modes: ALL, check: runCheck('no-duplicates') },
+  { id: 'MS-RUN-04', text: 'After the campaign both sites settle: nothing is left pending, unsynchronised or untracked.', source: `${MID}; ${SYNC}`, modes: ALL, check: settles },
+  { id: 'MS-RUN-05', text: 'Every asynchronous bounce a remote MX sends back is received and recorded once.', source: `${QUAL} (asynchronous bounces arrive to inMail)`, modes: ALL, check: everyEventBack('bounces') },
+  { id: 'MS-RUN-06', text: 'Every open and click a recipient makes is recorded by the redirector and visible on the marketing instance.', source: `${TRK}; ${SYNC} (GetTrackingLogs)`, modes: ALL, check: everyEventBack('tracking') },
+  { id: 'MS-DATA-02', text: 'Mid-sourcing needs limited bandwidth: the instance->mid uplink carries fewer bytes than the SMTP messages the mid sends for it.', source: `${MID} (limited bandwidth; 1 Mb/s per 10,000 emails an hour)`, modes: MS, check: uplinkSmallerThanSmtp },
+  { id: 'MS-MULTI-01', text: 'With several mid servers, the parts of one delivery are split across them (alternating routing) and their logs consolidate into the one delivery.', source: `${MID} (several mid-sourcing servers, alternating routing)`, modes: ['multi-mid'], check: partsOnEveryMid },
+  { id: 'MS-HOST-01', text: 'In the hosted (ASP) deployment the client reaches its instance only over HTTP(S) across the WAN; nothing else crosses its boundary.', source: 'Campaign Classic, Deployment types / Hosted (ASP)', modes: ['hosted'], check: boundaryProtocols(['http']) },
   { id: 'MS-SYNC-01', text: 'Every broadLogMid row maps back to its marketing broadLog through mktBroadLogId (same delivery, same address).', source: `${SYNC} (broadLogMid.mktBroadLogId)`, modes: MS, check: sites.mktIdMapping },
   { id: 'MS-SYNC-02', text: 'The delivery logs sync brings each status, failure type and failure reason back unchanged.', source: `${SYNC} (GetDeliveryLogs)`, modes: MS, check: sites.syncUnchanged },
   { id: 'MS-SYNC-03', text: 'Statuses reach the marketing instance within the delivery-logs period plus a bounded catch-up ("a slight delay").', source: `${SYNC} (hence a slight delay in reporting)`, modes: MS, check: runCheck('caught-up') },

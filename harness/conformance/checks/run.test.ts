@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../types.js';
-import { backoff, boundaryProtocols, runCheck } from './run.js';
+import { backoff, boundaryProtocols, everyEventBack, partsOnEveryMid, runCheck, settles, uplinkSmallerThanSmtp } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'midsim-conf-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,5 +58,37 @@ describe('backoff', () => {
     expect(await backoff(ctx({}, two))).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^2 retries/) });
     // The same events without the hosts read as one sender retrying after 100 ms.
     expect(await backoff(ctx({}, two.slice(2).map(({ sessionId: _s, ...e }) => e)))).toMatchObject({ status: 'fail' });
+  });
+});
+
+describe('settles, uplinkSmallerThanSmtp, partsOnEveryMid, everyEventBack', () => {
+  it('settles fails on a run that never settled', async () => {
+    expect(await settles(ctx({ quiesce: { ok: true, waitedMs: 1200, detail: '' } }))).toMatchObject({ status: 'pass' });
+    expect(await settles(ctx({ quiesce: { ok: false, waitedMs: 100000, detail: '3 statuses not synced' } }))).toMatchObject({ status: 'fail', detail: expect.stringMatching(/3 statuses not synced/) });
+  });
+  it('uplinkSmallerThanSmtp fails when the uplink carries more than the SMTP, or nothing was measured', async () => {
+    const bw = (ratio: number | null) => ({ metrics: { links: {}, bandwidth: { uplinkBytesPerMessage: 100, smtpBytesPerMessage: 1000, ratio } } });
+    expect(await uplinkSmallerThanSmtp(ctx(bw(0.1)))).toMatchObject({ status: 'pass' });
+    expect(await uplinkSmallerThanSmtp(ctx(bw(1.4)))).toMatchObject({ status: 'fail' });
+    expect(await uplinkSmallerThanSmtp(ctx(bw(null)))).toMatchObject({ status: 'fail', detail: expect.stringMatching(/nothing to judge/) });
+  });
+  it('partsOnEveryMid fails when one mid got nothing, or there is one mid', async () => {
+    const up = (to: string) => ({ name: `instance->${to}:soap`, from: 'app-server', to, protocol: 'soap', crossesClientBoundary: true });
+    const links = [up('mid-relay'), up('mid-relay-2')];
+    const bytes = (a: number, b: number) => ({ links, metrics: { links: { 'instance->mid-relay:soap': { bytesUp: a, bytesDown: 1 }, 'instance->mid-relay-2:soap': { bytesUp: b, bytesDown: 1 } } } });
+    expect(await partsOnEveryMid(ctx(bytes(5000, 4000)))).toMatchObject({ status: 'pass' });
+    expect(await partsOnEveryMid(ctx(bytes(9000, 0)))).toMatchObject({ status: 'fail' });
+    expect(await partsOnEveryMid(ctx({ links: [up('mid-relay')] }))).toMatchObject({ status: 'fail', detail: expect.stringMatching(/not a deployment with several mids/) });
+  });
+  it('everyEventBack fails on a DSN or a click that never came back, and without evidence', async () => {
+    const dsn = { ts: 1, type: 'dsn.sent' };
+    const open = { ts: 1, type: 'recipient.open', httpStatus: 200 };
+    const click = { ts: 2, type: 'recipient.click', httpStatus: 302 };
+    const m = (bounces: number, opens: number, clicks: number) => ({ metrics: { links: {}, bounces, opens, clicks } });
+    expect(await everyEventBack('bounces')(ctx(m(2, 0, 0), [dsn, dsn]))).toMatchObject({ status: 'pass' });
+    expect(await everyEventBack('bounces')(ctx(m(1, 0, 0), [dsn, dsn]))).toMatchObject({ status: 'fail' });
+    expect(await everyEventBack('tracking')(ctx(m(0, 1, 1), [open, click]))).toMatchObject({ status: 'pass' });
+    expect(await everyEventBack('tracking')(ctx(m(0, 1, 0), [open, click]))).toMatchObject({ status: 'fail' });
+    expect(await everyEventBack('tracking')(ctx(m(0, 0, 0), []))).toMatchObject({ status: 'fail', detail: expect.stringMatching(/no evidence/) });
   });
 });

@@ -53,3 +53,41 @@ export const backoff: CheckFn = afterRun(async ({ run }) => {
   if (!retries) return fail('no message was retried after a temporary failure: no evidence');
   return verdict(early.length === 0, `${retries} retries after 4xx answers, ${early.length} earlier than the documented back-off (5s, 10s, 20s, 40s, 2min, x1/${run.timeScale})${early.length ? `: ${early.slice(0, 3).join('; ')}` : ''}`);
 });
+
+/** The run settled: every status, bounce and click brought back within the run's quiesce timeout. */
+export const settles: CheckFn = afterRun(async ({ run }) => {
+  if (!run) return na('needs a campaign driven by the harness (no run for this target)');
+  return verdict(run.quiesce.ok, `settled ${run.quiesce.ok ? `after ${(run.quiesce.waitedMs / 1000).toFixed(1)} s` : `never: ${run.quiesce.detail}`}`);
+});
+
+/** The documented "limited bandwidth": the client's uplink carries less than the SMTP it stands for. */
+export const uplinkSmallerThanSmtp: CheckFn = afterRun(async ({ run }) => {
+  if (!run) return na('needs a campaign driven by the harness (no run for this target)');
+  const b = run.metrics.bandwidth;
+  if (b.ratio === null) return fail('no uplink or SMTP bytes measured: nothing to judge');
+  return verdict(b.ratio < 1, `uplink ${b.uplinkBytesPerMessage?.toFixed(0)} B per message against ${b.smtpBytesPerMessage?.toFixed(0)} B of SMTP (ratio ${b.ratio.toFixed(2)})`);
+});
+
+/** With several mid servers, the parts of one delivery went to each of them. */
+export const partsOnEveryMid: CheckFn = afterRun(async ({ run }) => {
+  if (!run) return na('needs a campaign driven by the harness (no run for this target)');
+  const uplinks = run.links.filter((l) => l.crossesClientBoundary && l.protocol === 'soap');
+  if (uplinks.length < 2) return fail(`${uplinks.length} SOAP uplink(s): not a deployment with several mids`);
+  const idle = uplinks.filter((l) => !(run.metrics.links[l.name]?.bytesUp > 0));
+  return verdict(idle.length === 0, `${uplinks.length} mids: ${uplinks.map((l) => `${l.to} ${run.metrics.links[l.name]?.bytesUp ?? 0} B up`).join(', ')}`);
+});
+
+/** What the simulated Internet did reached the marketing instance: every DSN, or every open and click. */
+export function everyEventBack(kind: 'bounces' | 'tracking'): CheckFn {
+  return afterRun(async ({ run }) => {
+    if (!run) return na('needs a campaign driven by the harness (no run for this target)');
+    let made = 0;
+    for await (const e of readHistory(`${run.runDir}/history.ndjson`)) {
+      if (kind === 'bounces' && e.type === 'dsn.sent') made++;
+      if (kind === 'tracking' && ((e.type === 'recipient.open' && e.httpStatus === 200) || (e.type === 'recipient.click' && e.httpStatus === 302))) made++;
+    }
+    const back = kind === 'bounces' ? run.metrics.bounces : run.metrics.opens + run.metrics.clicks;
+    if (!made) return fail(`the campaign produced no ${kind === 'bounces' ? 'DSN' : 'open or click'}: no evidence`);
+    return verdict(back === made, `${made} ${kind === 'bounces' ? 'DSNs sent by remote MXs' : 'opens and clicks served'}, ${back} recorded${kind === 'tracking' ? ' on the marketing instance' : ' as bounces'}`);
+  });
+}
