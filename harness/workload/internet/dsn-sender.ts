@@ -6,7 +6,7 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Logger } from 'pino';
 import { composeDsn, type DsnInput } from './dsn.js';
 import type { EventBuffer } from './events.js';
-import { Scheduler, TaskQueue } from './task-queue.js';
+import { DelayedWork } from './task-queue.js';
 
 export interface DsnJob {
   /** The recipient that bounced, and the original message. */
@@ -100,38 +100,32 @@ class IntakeConnection {
 }
 
 export class DsnSender {
-  private readonly queue: TaskQueue;
-  private readonly timers = new Scheduler();
+  private readonly work: DelayedWork;
   /** Idle connections per intake (the bounce address's domain, or '' for the default intake). */
   private readonly idle = new Map<string, IntakeConnection[]>();
   private readonly all = new Set<IntakeConnection>();
-  private stopped = false;
 
   constructor(private readonly o: DsnSenderOptions) {
-    this.queue = new TaskQueue(o.concurrency ?? 2);
+    this.work = new DelayedWork(o.concurrency ?? 2);
   }
 
   /** Send `job` after `delayMs` (the time the remote mail system takes to bounce). */
   schedule(delayMs: number, job: DsnJob): void {
-    if (!this.stopped) this.timers.after(delayMs, () => this.enqueue(job, 0));
+    this.work.after(delayMs, () => this.enqueue(job, 0));
   }
 
   stats(): { scheduled: number; queued: number; inFlight: number } {
-    return { scheduled: this.timers.pending, queued: this.queue.queued, inFlight: this.queue.inFlight };
+    return this.work.stats();
   }
 
   /** Forget planned and queued DSNs, wait up to `graceMs` for the ones being sent. */
   async stop(graceMs = 2000): Promise<void> {
-    this.stopped = true;
-    this.timers.cancelAll();
-    this.queue.clear();
-    await this.queue.idle(graceMs);
+    await this.work.stop(graceMs);
     for (const c of this.all) c.close();
   }
 
   private enqueue(job: DsnJob, attempt: number): void {
-    if (this.stopped) return;
-    this.queue.push(async () => {
+    this.work.push(async () => {
       // The DSN goes back to the domain of the original's bounce address (its return path).
       const domain = job.dsn.returnPath.slice(job.dsn.returnPath.lastIndexOf('@') + 1).toLowerCase();
       const key = this.o.intakes?.[domain] ? domain : '';
@@ -151,12 +145,12 @@ export class DsnSender {
 
   private failed(job: DsnJob, attempt: number, err: SmtpFailure): void {
     const permanent = (err.responseCode ?? 0) >= 500;
-    if (!permanent && attempt < this.o.retryDelaysMs.length && !this.stopped) {
+    if (!permanent && attempt < this.o.retryDelaysMs.length && !this.work.stopped) {
       this.o.log.debug({ err: err.message, rcpt: job.rcpt, attempt }, 'DSN not taken, will retry');
-      this.timers.after(this.o.retryDelaysMs[attempt], () => this.enqueue(job, attempt + 1));
+      this.work.after(this.o.retryDelaysMs[attempt], () => this.enqueue(job, attempt + 1));
       return;
     }
-    if (this.stopped) return;
+    if (this.work.stopped) return;
     const error = [err.code, err.responseCode, err.message].filter((x) => x !== undefined && x !== '').join(' ');
     this.o.log.warn({ rcpt: job.rcpt, error, attempts: attempt + 1 }, 'DSN failed');
     this.o.events.push({ type: 'dsn.failed', rcpt: job.rcpt, index: job.index, messageId: job.messageId, error });

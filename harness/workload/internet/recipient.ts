@@ -7,7 +7,7 @@ import https from 'node:https';
 import type { Logger } from 'pino';
 import { FIRST_LINK_URL_ID, OPEN_URL_ID, decodeTrackingId } from '../../../reference-impl/common/tracking.js';
 import type { EventBuffer } from './events.js';
-import { Scheduler, TaskQueue } from './task-queue.js';
+import { DelayedWork } from './task-queue.js';
 
 export interface TrackedUrl {
   url: string;
@@ -55,13 +55,11 @@ interface Fetched {
 }
 
 export class Recipients {
-  private readonly queue: TaskQueue;
-  private readonly timers = new Scheduler();
+  private readonly work: DelayedWork;
   private readonly agents: { http: http.Agent; https: https.Agent };
-  private stopped = false;
 
   constructor(private readonly o: RecipientsOptions) {
-    this.queue = new TaskQueue(o.concurrency);
+    this.work = new DelayedWork(o.concurrency);
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: o.concurrency }),
       https: new https.Agent({ keepAlive: true, maxSockets: o.concurrency }),
@@ -70,14 +68,14 @@ export class Recipients {
 
   /** A delivered message: plan its open and click, as the model decided for this recipient. */
   delivered(m: Delivered, plan: { opens: boolean; clicks: boolean }): void {
-    if (!plan.opens || this.stopped) return;
+    if (!plan.opens || this.work.stopped) return;
     // Keep only the two URLs, not the message, until the recipient acts.
     const urls = findTrackingUrls(`${m.html}\n${m.text}`);
     const pixel = urls.find((u) => u.urlId === OPEN_URL_ID) ?? null;
     const link = plan.clicks ? (urls.find((u) => u.urlId >= FIRST_LINK_URL_ID) ?? null) : null;
     const who = { rcpt: m.rcpt, index: m.index };
-    this.timers.after(this.o.delayMs, () =>
-      this.queue.push(async () => {
+    this.work.after(this.o.delayMs, () =>
+      this.work.push(async () => {
         await this.open(who, pixel);
         if (plan.clicks) await this.click(who, link);
       }),
@@ -85,14 +83,11 @@ export class Recipients {
   }
 
   stats(): { scheduled: number; queued: number; inFlight: number } {
-    return { scheduled: this.timers.pending, queued: this.queue.queued, inFlight: this.queue.inFlight };
+    return this.work.stats();
   }
 
   async stop(graceMs = 2000): Promise<void> {
-    this.stopped = true;
-    this.timers.cancelAll();
-    this.queue.clear();
-    await this.queue.idle(graceMs);
+    await this.work.stop(graceMs);
     this.agents.http.destroy();
     this.agents.https.destroy();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Scheduler, TaskQueue } from './task-queue.js';
+import { DelayedWork, Scheduler, TaskQueue } from './task-queue.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -47,5 +47,24 @@ describe('Scheduler', () => {
     expect(s.pending).toBe(1);
     s.cancelAll();
     expect(s.pending).toBe(0);
+  });
+});
+
+describe('DelayedWork', () => {
+  it('runs planned work later, and forgets planned and queued work once stopped', async () => {
+    const w = new DelayedWork(1);
+    const ran: string[] = [];
+    w.after(5, () => w.push(async () => void ran.push('planned')));
+    w.after(200, () => w.push(async () => void ran.push('too late')));
+    expect(w.stats()).toEqual({ scheduled: 2, queued: 0, inFlight: 0 });
+    await sleep(30);
+    expect(ran).toEqual(['planned']);
+    await w.stop(100);
+    w.after(1, () => ran.push('after stop'));
+    w.push(async () => void ran.push('after stop'));
+    await sleep(250);
+    expect(ran).toEqual(['planned']);
+    expect(w.stopped).toBe(true);
+    expect(w.stats()).toEqual({ scheduled: 0, queued: 0, inFlight: 0 });
   });
 });

@@ -78,3 +78,43 @@ export class Scheduler {
     this.timers.clear();
   }
 }
+
+/**
+ * Work planned for later and then run with bounded concurrency, stopped all at once: what the
+ * simulated Internet's actors (recipients who open and click, MXs that send DSNs) share.
+ */
+export class DelayedWork {
+  private readonly timers = new Scheduler();
+  private readonly queue: TaskQueue;
+  private halted = false;
+
+  constructor(concurrency: number) {
+    this.queue = new TaskQueue(concurrency);
+  }
+
+  get stopped(): boolean {
+    return this.halted;
+  }
+
+  /** Call `fn` after `ms`, unless stopped by then. */
+  after(ms: number, fn: () => void): void {
+    if (!this.stopped) this.timers.after(ms, fn);
+  }
+
+  /** Run `task` when a slot is free, unless stopped. */
+  push(task: () => Promise<void>): void {
+    if (!this.stopped) this.queue.push(task);
+  }
+
+  stats(): { scheduled: number; queued: number; inFlight: number } {
+    return { scheduled: this.timers.pending, queued: this.queue.queued, inFlight: this.queue.inFlight };
+  }
+
+  /** Forget planned and queued work, wait up to `graceMs` for what is running. */
+  async stop(graceMs: number): Promise<void> {
+    this.halted = true;
+    this.timers.cancelAll();
+    this.queue.clear();
+    await this.queue.idle(graceMs);
+  }
+}
